@@ -1,0 +1,67 @@
+// Package iostreams carries the standard streams of one edasctl invocation and
+// what is known about them (terminal or not, colour or not).
+//
+// Data goes to Out, everything else (progress, warnings, errors) to ErrOut, so
+// that `edasctl status -o json | jq` always sees clean data.
+package iostreams
+
+import (
+	"bytes"
+	"io"
+	"os"
+)
+
+// Streams are the standard streams of one command invocation.
+// The zero value is not usable; build one with System or Test.
+type Streams struct {
+	In     io.Reader
+	Out    io.Writer // data: tables, JSON, records
+	ErrOut io.Writer // progress, warnings, errors
+
+	outTTY, errTTY bool
+	color          bool
+}
+
+// System returns the process's standard streams. Terminal detection uses the
+// file mode of stdout and stderr; colour is on only when stderr is a terminal,
+// NO_COLOR is unset (https://no-color.org) and TERM is not "dumb".
+func System() *Streams {
+	s := &Streams{
+		In:     os.Stdin,
+		Out:    os.Stdout,
+		ErrOut: os.Stderr,
+		outTTY: isTerminal(os.Stdout),
+		errTTY: isTerminal(os.Stderr),
+	}
+	_, noColor := os.LookupEnv("NO_COLOR")
+	s.color = s.errTTY && !noColor && os.Getenv("TERM") != "dumb"
+	return s
+}
+
+// Test returns Streams backed by buffers, none of them a terminal, and the
+// buffers for stdin, stdout and stderr.
+func Test() (s *Streams, in, out, errOut *bytes.Buffer) {
+	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &Streams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+// IsStdoutTTY reports whether Out is a terminal.
+func (s *Streams) IsStdoutTTY() bool { return s.outTTY }
+
+// IsStderrTTY reports whether ErrOut is a terminal. Live progress (spinners,
+// bars) is drawn only then, and never when the CI environment variable is set.
+func (s *Streams) IsStderrTTY() bool { return s.errTTY }
+
+// ColorEnabled reports whether ErrOut may carry ANSI colour.
+func (s *Streams) ColorEnabled() bool { return s.color }
+
+// SetTTY overrides terminal detection; tests use it to exercise TTY rendering.
+func (s *Streams) SetTTY(stdout, stderr bool) { s.outTTY, s.errTTY = stdout, stderr }
+
+// SetColorEnabled overrides colour detection.
+func (s *Streams) SetColorEnabled(on bool) { s.color = on }
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
