@@ -56,7 +56,7 @@ func run(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	doc, err := json.MarshalIndent(cfg, "", "  ")
+	doc, err := json.MarshalIndent(fileView(cfg), "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode configuration: %w", err)
 	}
@@ -92,4 +92,47 @@ func blockStyle(n *yaml.Node) {
 	for _, c := range n.Content {
 		blockStyle(c)
 	}
+}
+
+// consumerView is a consumer as the configuration file spells it: its
+// effective function settings flat at its own level, so that the printed
+// configuration can be saved and loaded again unchanged.
+type consumerView struct {
+	Name               string        `json:"name"`
+	Action             string        `json:"action"`
+	Filter             config.Filter `json:"filter"`
+	BatchSize          int           `json:"batchSize"`
+	BatchWindowSeconds int           `json:"batchWindowSeconds"`
+	MaxConcurrency     int           `json:"maxConcurrency"`
+	MaxReceiveCount    int           `json:"maxReceiveCount"`
+	Architecture       string        `json:"architecture"`
+	MemoryMB           int           `json:"memoryMB"`
+	TimeoutSeconds     int           `json:"timeoutSeconds"`
+}
+
+type view struct {
+	Stack     string            `json:"stack"`
+	Region    string            `json:"region"`
+	Bucket    config.Bucket     `json:"bucket"`
+	Topic     config.Topic      `json:"topic"`
+	Function  config.Function   `json:"function"`
+	Logs      config.Logs       `json:"logs"`
+	Consumers []consumerView    `json:"consumers"`
+	Tags      map[string]string `json:"tags"`
+}
+
+func fileView(c *config.Config) view {
+	v := view{Stack: c.Stack, Region: c.Region, Bucket: c.Bucket, Topic: c.Topic, Function: c.Function, Logs: c.Logs, Tags: c.Tags}
+	if v.Tags == nil {
+		v.Tags = map[string]string{}
+	}
+	for _, k := range c.Consumers {
+		v.Consumers = append(v.Consumers, consumerView{
+			Name: k.Name, Action: k.Action, Filter: k.Filter,
+			BatchSize: k.BatchSize, BatchWindowSeconds: k.BatchWindowSeconds,
+			MaxConcurrency: k.MaxConcurrency, MaxReceiveCount: k.MaxReceiveCount,
+			Architecture: k.Function.Architecture, MemoryMB: k.Function.MemoryMB, TimeoutSeconds: k.Function.TimeoutSeconds,
+		})
+	}
+	return v
 }
