@@ -1,0 +1,188 @@
+// Package store is the local AWS's durable state: a transactional key-value
+// store over an embedded SQLite database (modernc.org/sqlite, pure Go, no cgo),
+// plus a blob store for object bodies.
+//
+// Durability contract: when Update returns nil, the transaction is in the
+// database's write-ahead log, written with write(2); it survives a kill -9 of
+// the process (the OS keeps the written pages). The database runs in WAL mode
+// with synchronous=NORMAL, so a power loss may drop the last transactions but
+// never corrupts the database (https://www.sqlite.org/wal.html,
+// https://www.sqlite.org/pragma.html#pragma_synchronous).
+//
+// Services keep their working state in memory and write through to the store
+// before acknowledging a request; at start they load it back with Scan. All
+// access goes through one connection guarded by a mutex: SQLite has a single
+// writer anyway, and the services read from memory, not from here.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// ErrNotFound is returned by Tx.Get for a missing key.
+var ErrNotFound = errors.New("store: not found")
+
+// A Store is a set of tables of ordered keys to byte values.
+// It is safe for concurrent use; transactions are serialised.
+type Store struct {
+	mu sync.Mutex // serialises transactions on db's single connection
+	db *sql.DB
+}
+
+// Open opens (creating if needed) the database state.db in dir.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	dsn := "file:" + filepath.Join(dir, "state.db") +
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(5000)&_txlock=immediate"
+	return open(dsn)
+}
+
+// OpenMemory opens a store that lives in memory only (edasctl local --in-memory).
+func OpenMemory() (*Store, error) {
+	return open("file::memory:?_txlock=immediate")
+}
+
+func open(dsn string) (*Store, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	db.SetMaxOpenConns(1) // one connection: an in-memory database lives in it
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS kv (
+		tbl TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
+		PRIMARY KEY (tbl, key)) WITHOUT ROWID`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.db.Close()
+}
+
+// Update runs fn in one read-write transaction and commits it if fn returns
+// nil. When Update returns nil the changes are durable (see the package doc).
+func (s *Store) Update(fn func(*Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tx, err := s.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(&Tx{tx: tx}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// View runs fn in a read-only transaction.
+func (s *Store) View(fn func(*Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tx, err := s.db.BeginTx(context.Background(), &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(&Tx{tx: tx, readOnly: true})
+}
+
+// A Tx is one transaction. It is valid only inside the Update or View call
+// that created it and must not be used from other goroutines.
+type Tx struct {
+	tx       *sql.Tx
+	readOnly bool
+}
+
+// Put sets table[key] = value.
+func (t *Tx) Put(table, key string, value []byte) error {
+	if value == nil {
+		value = []byte{}
+	}
+	_, err := t.tx.Exec(`INSERT INTO kv (tbl, key, value) VALUES (?, ?, ?)
+		ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value`, table, key, value)
+	if err != nil {
+		return fmt.Errorf("store: put %s/%s: %w", table, key, err)
+	}
+	return nil
+}
+
+// Get returns table[key], or ErrNotFound.
+func (t *Tx) Get(table, key string) ([]byte, error) {
+	var v []byte
+	err := t.tx.QueryRow(`SELECT value FROM kv WHERE tbl = ? AND key = ?`, table, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get %s/%s: %w", table, key, err)
+	}
+	return v, nil
+}
+
+// Delete removes table[key]; a missing key is not an error.
+func (t *Tx) Delete(table, key string) error {
+	if _, err := t.tx.Exec(`DELETE FROM kv WHERE tbl = ? AND key = ?`, table, key); err != nil {
+		return fmt.Errorf("store: delete %s/%s: %w", table, key, err)
+	}
+	return nil
+}
+
+// DeletePrefix removes every key of table that starts with prefix.
+func (t *Tx) DeletePrefix(table, prefix string) error {
+	lo, hi := prefixRange(prefix)
+	if _, err := t.tx.Exec(`DELETE FROM kv WHERE tbl = ? AND key >= ? AND key < ?`, table, lo, hi); err != nil {
+		return fmt.Errorf("store: delete %s/%s*: %w", table, prefix, err)
+	}
+	return nil
+}
+
+// Scan calls fn for every key of table that starts with prefix, in byte order
+// of the keys, stopping at the first error fn returns.
+func (t *Tx) Scan(table, prefix string, fn func(key string, value []byte) error) error {
+	lo, hi := prefixRange(prefix)
+	rows, err := t.tx.Query(`SELECT key, value FROM kv WHERE tbl = ? AND key >= ? AND key < ? ORDER BY key`, table, lo, hi)
+	if err != nil {
+		return fmt.Errorf("store: scan %s/%s*: %w", table, prefix, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var v []byte
+		if err := rows.Scan(&k, &v); err != nil {
+			return fmt.Errorf("store: scan %s: %w", table, err)
+		}
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// prefixRange returns the half-open key range [lo, hi) of the keys that start
+// with prefix, compared bytewise (SQLite's BINARY collation). Keys are
+// expected to be valid UTF-8, which never contains the byte 0xFF, so
+// prefix+"\xff" bounds every extension of prefix.
+func prefixRange(prefix string) (lo, hi string) {
+	return prefix, prefix + "\xff"
+}
