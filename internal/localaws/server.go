@@ -137,4 +137,3 @@ func (s *Server) serveHealth(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(body)
 }
-

@@ -13,12 +13,12 @@ import (
 // own value built from an Env; there are no package-level variables, so
 // several local AWS instances can run in one process.
 type Env struct {
-	Store   *store.Store  // durable state; services write through before acknowledging
-	DataDir string        // "" when in memory; services may keep files under DataDir/<service>/
-	Clock   clock.Clock   // the only source of time
-	Log     *slog.Logger  // never nil
-	Account string        // the 12-digit account ID, "000000000000"
-	Region  string        // the default region, "us-east-1"
+	Store   *store.Store // durable state; services write through before acknowledging
+	DataDir string       // "" when in memory; services may keep files under DataDir/<service>/
+	Clock   clock.Clock  // the only source of time
+	Log     *slog.Logger // never nil
+	Account string       // the 12-digit account ID, "000000000000"
+	Region  string       // the default region, "us-east-1"
 }
 
 // ARN formats an ARN in this environment's partition and account.
