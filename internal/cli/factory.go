@@ -15,6 +15,7 @@ import (
 	"github.com/edasctl/edasctl/internal/cli/cmdutil"
 	"github.com/edasctl/edasctl/internal/config"
 	"github.com/edasctl/edasctl/internal/iostreams"
+	"github.com/edasctl/edasctl/internal/localaws/daemon"
 )
 
 // GlobalFlags are the flags every verb accepts (see DESIGN.md, "Contracts").
@@ -71,9 +72,37 @@ func NewFactory(ios *iostreams.Streams) *Factory {
 		if err != nil {
 			return aws.Config{}, err
 		}
+		if f.Globals.Local {
+			if err := ensureLocal(ctx, f.IO); err != nil {
+				return aws.Config{}, err
+			}
+		}
 		return loadAWS(ctx, f.Globals, pipeline.Region)
 	}
 	return f
+}
+
+// ensureLocal makes sure the local AWS answers at its default address,
+// starting it detached (state in the default data directory) when it does not.
+func ensureLocal(ctx context.Context, ios *iostreams.Streams) error {
+	if _, ok := daemon.Probe(ctx, awsenv.LocalEndpoint); ok {
+		return nil
+	}
+	dir, err := daemon.DefaultDataDir()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(ios.ErrOut, "starting the local AWS on %s (state in %s)…\n", awsenv.LocalEndpoint, dir)
+	pid, err := daemon.StartDetached(ctx, daemon.StartOptions{
+		Args:     []string{"local", "--addr", daemon.DefaultAddr, "--data-dir", dir},
+		DataDir:  dir,
+		Endpoint: awsenv.LocalEndpoint,
+	})
+	if err != nil {
+		return cmdutil.WithHint(err, "start it yourself with 'edasctl local' to see why")
+	}
+	fmt.Fprintf(ios.ErrOut, "local AWS running (pid %d); stop it with 'edasctl local stop'\n", pid)
+	return nil
 }
 
 // loadAWS resolves --local and --endpoint-url and loads the AWS configuration,

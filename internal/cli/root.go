@@ -12,6 +12,7 @@ import (
 	"github.com/edasctl/edasctl/internal/awsenv"
 	"github.com/edasctl/edasctl/internal/cli/cmdutil"
 	"github.com/edasctl/edasctl/internal/cli/configcmd"
+	"github.com/edasctl/edasctl/internal/cli/localcmd"
 	"github.com/edasctl/edasctl/internal/cli/packagecmd"
 	"github.com/edasctl/edasctl/internal/version"
 )
@@ -68,6 +69,9 @@ whole pipeline also runs on one machine with no account and no Docker.`,
 	pkg := packagecmd.NewCmd(packagecmd.Deps{IO: f.IO, JSON: g.JSON}, nil)
 	pkg.GroupID = "tools"
 	root.AddCommand(pkg)
+	local := localcmd.NewCmd(localcmd.Deps{IO: f.IO, JSON: g.JSON, Verbose: func() bool { return g.Verbose }})
+	local.GroupID = "pipeline"
+	root.AddCommand(local)
 	cfg := configcmd.NewCmd(configcmd.Deps{IO: f.IO, Config: f.Config, JSON: g.JSON}, nil)
 	cfg.GroupID = "tools"
 	root.AddCommand(cfg)

@@ -25,12 +25,6 @@ func pendingVerbs() []*cobra.Command {
 			Example: "  edasctl status\n  edasctl status -o json | jq '.resources[] | select(.state != \"ok\")'",
 		},
 		{
-			Use:     "local",
-			Short:   "Serve the built-in local AWS (S3, SNS, SQS, Lambda, IAM, STS, Logs)",
-			GroupID: "pipeline",
-			Example: "  edasctl local                       # serve on 127.0.0.1:4566 until Ctrl-C\n  edasctl local --detach --data-dir ./.edas\n  aws --endpoint-url http://127.0.0.1:4566 s3 ls",
-		},
-		{
 			Use:     "upload FILE|DIR|- ...",
 			Short:   "Upload files into the pipeline's input prefix",
 			GroupID: "daily",
