@@ -46,4 +46,3 @@ func BenchmarkStartToReady(b *testing.B) {
 		b.StartTimer()
 	}
 }
-
