@@ -4,8 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edasctl/edasctl/internal/awsenv"
 	"github.com/edasctl/edasctl/internal/cli/cmdutil"
 	"github.com/edasctl/edasctl/internal/iostreams"
+	"github.com/edasctl/edasctl/internal/localaws/daemon"
 )
 
 // runMain runs the CLI as a user would and returns its exit code and output.
@@ -115,4 +117,11 @@ func TestCompletionScriptIsGenerated(t *testing.T) {
 func testStreams() *iostreams.Streams {
 	ios, _, _, _ := iostreams.Test()
 	return ios
+}
+
+// --local must point the SDK where `edasctl local` listens by default.
+func TestLocalEndpointIsTheDefaultListenAddress(t *testing.T) {
+	if awsenv.LocalEndpoint != "http://"+daemon.DefaultAddr {
+		t.Fatalf("awsenv.LocalEndpoint %s, daemon.DefaultAddr %s", awsenv.LocalEndpoint, daemon.DefaultAddr)
+	}
 }
