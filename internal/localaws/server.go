@@ -73,6 +73,10 @@ func New(opts ...Option) (*Server, error) {
 		targets:  map[string]string{},
 	}
 	s.services["sts"] = sts.New(env)
+	if err := s.addServices(env); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("start local AWS: %w", err)
+	}
 	return s, nil
 }
 

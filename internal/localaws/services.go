@@ -1,0 +1,24 @@
+package localaws
+
+import (
+	"github.com/edasctl/edasctl/internal/localaws/iam"
+	"github.com/edasctl/edasctl/internal/localaws/service"
+	"github.com/edasctl/edasctl/internal/localaws/sns"
+)
+
+// addServices builds every service and registers it under its SigV4 service
+// name (and, for the JSON protocols, its X-Amz-Target prefix). It is the only
+// code that knows the services' concrete types.
+func (s *Server) addServices(env service.Env) error {
+	snsSvc, err := sns.New(env)
+	if err != nil {
+		return err
+	}
+	s.services["sns"] = snsSvc
+	iamSvc, err := iam.New(env)
+	if err != nil {
+		return err
+	}
+	s.services["iam"] = iamSvc
+	return nil
+}
