@@ -5,15 +5,21 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/edasctl/edasctl/internal/awsenv"
 	"github.com/edasctl/edasctl/internal/cli/cmdutil"
 	"github.com/edasctl/edasctl/internal/cli/configcmd"
+	"github.com/edasctl/edasctl/internal/cli/downcmd"
 	"github.com/edasctl/edasctl/internal/cli/localcmd"
 	"github.com/edasctl/edasctl/internal/cli/packagecmd"
+	"github.com/edasctl/edasctl/internal/cli/stack"
+	"github.com/edasctl/edasctl/internal/cli/statuscmd"
+	"github.com/edasctl/edasctl/internal/cli/upcmd"
 	"github.com/edasctl/edasctl/internal/version"
 )
 
@@ -63,6 +69,18 @@ whole pipeline also runs on one machine with no account and no Docker.`,
 		&cobra.Group{ID: "daily", Title: "Daily loop:"},
 		&cobra.Group{ID: "tools", Title: "Tools:"},
 	)
+	stackDeps := func(ctx context.Context) (*stack.Stack, error) {
+		return stack.Resolve(ctx, stack.Deps{Config: f.Config, AWSConfig: f.AWSConfig})
+	}
+	ci := os.Getenv("CI") != ""
+	for _, c := range []*cobra.Command{
+		upcmd.NewCmd(upcmd.Deps{IO: f.IO, JSON: g.JSON, CI: ci, Stack: stackDeps}, nil),
+		downcmd.NewCmd(downcmd.Deps{IO: f.IO, JSON: g.JSON, CI: ci, Stack: stackDeps}, nil),
+		statuscmd.NewCmd(statuscmd.Deps{IO: f.IO, JSON: g.JSON, Stack: stackDeps}, nil),
+	} {
+		c.GroupID = "pipeline"
+		root.AddCommand(c)
+	}
 	for _, c := range pendingVerbs() {
 		root.AddCommand(c)
 	}

@@ -7,24 +7,6 @@ import "github.com/spf13/cobra"
 func pendingVerbs() []*cobra.Command {
 	verbs := []*cobra.Command{
 		{
-			Use:     "up",
-			Short:   "Create or converge every resource of the pipeline",
-			GroupID: "pipeline",
-			Example: "  edasctl up --local\n  edasctl up --stack prod --region eu-west-1 -o json",
-		},
-		{
-			Use:     "down",
-			Short:   "Delete every resource the stack owns, in reverse dependency order",
-			GroupID: "pipeline",
-			Example: "  edasctl down --local\n  edasctl down --stack prod -o json",
-		},
-		{
-			Use:     "status",
-			Short:   "Show each resource's state, drift and queue depths",
-			GroupID: "pipeline",
-			Example: "  edasctl status\n  edasctl status -o json | jq '.resources[] | select(.state != \"ok\")'",
-		},
-		{
 			Use:     "upload FILE|DIR|- ...",
 			Short:   "Upload files into the pipeline's input prefix",
 			GroupID: "daily",

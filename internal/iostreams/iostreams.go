@@ -18,8 +18,8 @@ type Streams struct {
 	Out    io.Writer // data: tables, JSON, records
 	ErrOut io.Writer // progress, warnings, errors
 
-	outTTY, errTTY bool
-	color          bool
+	inTTY, outTTY, errTTY bool
+	color                 bool
 }
 
 // System returns the process's standard streams. Terminal detection uses the
@@ -30,6 +30,7 @@ func System() *Streams {
 		In:     os.Stdin,
 		Out:    os.Stdout,
 		ErrOut: os.Stderr,
+		inTTY:  isTerminal(os.Stdin),
 		outTTY: isTerminal(os.Stdout),
 		errTTY: isTerminal(os.Stderr),
 	}
@@ -44,6 +45,13 @@ func Test() (s *Streams, in, out, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
 	return &Streams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }
+
+// IsStdinTTY reports whether In is a terminal, i.e. a person can answer a
+// question.
+func (s *Streams) IsStdinTTY() bool { return s.inTTY }
+
+// SetStdinTTY overrides stdin terminal detection (tests of prompts).
+func (s *Streams) SetStdinTTY(on bool) { s.inTTY = on }
 
 // IsStdoutTTY reports whether Out is a terminal.
 func (s *Streams) IsStdoutTTY() bool { return s.outTTY }
