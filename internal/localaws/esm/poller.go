@@ -1,0 +1,210 @@
+package esm
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// maxWait is SQS's longest long poll.
+const maxWait = 20 * time.Second
+
+// startLocked starts m's pollers when it is enabled. s.mu must be held.
+func (s *Service) startLocked(m *mapping) {
+	if !m.Enabled || m.Deleting {
+		return
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	s.pollers[m.UUID] = cancel
+	n := m.MaximumConcurrency
+	if n == 0 {
+		n = s.opts.DefaultPollers
+	}
+	snapshot := *m
+	delay := m.Created.Add(s.opts.CreatingDelay).Sub(s.env.Clock.Now())
+	for i := 0; i < n; i++ {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			if delay > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-s.env.Clock.After(delay):
+				}
+			}
+			s.poll(ctx, &snapshot)
+		}()
+	}
+}
+
+// stopLocked stops m's pollers; in-flight invocations finish on their own.
+// s.mu must be held.
+func (s *Service) stopLocked(uuid string) {
+	if cancel, ok := s.pollers[uuid]; ok {
+		cancel()
+		delete(s.pollers, uuid)
+	}
+}
+
+// poll is one poller: receive a batch, invoke, delete what succeeded, until
+// ctx ends. Errors are recorded as the mapping's LastProcessingResult and
+// retried after a pause, as Lambda keeps polling.
+func (s *Service) poll(ctx context.Context, m *mapping) {
+	for ctx.Err() == nil {
+		batch, err := s.collect(ctx, m)
+		if err != nil {
+			s.env.Log.Warn("event source mapping: receive failed", "uuid", m.UUID, "queue", m.EventSourceARN, "err", err)
+			s.record(m.UUID, "PROBLEM: "+err.Error())
+			select {
+			case <-ctx.Done():
+			case <-s.env.Clock.After(time.Second):
+			}
+			continue
+		}
+		if len(batch) == 0 {
+			continue
+		}
+		s.process(ctx, m, batch)
+	}
+}
+
+// collect receives up to BatchSize messages: one long poll without a
+// batching window; with one, receives until the batch is full or the
+// window has passed since the first message (L5).
+func (s *Service) collect(ctx context.Context, m *mapping) ([]Message, error) {
+	var batch []Message
+	window := time.Duration(m.BatchingWindowSeconds) * time.Second
+	var deadline time.Time
+	for len(batch) < m.BatchSize {
+		wait := maxWait
+		if len(batch) > 0 {
+			wait = deadline.Sub(s.env.Clock.Now())
+			if wait <= 0 {
+				break
+			}
+		}
+		msgs, err := s.q.Receive(ctx, m.EventSourceARN, min(10, m.BatchSize-len(batch)), wait)
+		if err != nil {
+			return batch, err
+		}
+		if len(msgs) == 0 {
+			if len(batch) > 0 || ctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		if len(batch) == 0 {
+			deadline = s.env.Clock.Now().Add(window)
+		}
+		batch = append(batch, msgs...)
+		if window == 0 {
+			break
+		}
+	}
+	return batch, nil
+}
+
+// process invokes the function with batch and deletes the messages that
+// succeeded: all of them on success, none on a function error, all but the
+// listed ones with ReportBatchItemFailures (L6). An invocation error leaves
+// the batch to reappear after the visibility timeout (L7).
+func (s *Service) process(ctx context.Context, m *mapping, batch []Message) {
+	payload, err := json.Marshal(s.event(m, batch))
+	if err != nil {
+		s.record(m.UUID, "PROBLEM: "+err.Error())
+		return
+	}
+	result, fnErr, err := s.fns.InvokeSync(ctx, m.FunctionName, payload)
+	switch {
+	case err != nil:
+		s.record(m.UUID, "PROBLEM: Function call failed")
+		s.env.Log.Warn("event source mapping: invoke failed", "uuid", m.UUID, "function", m.FunctionName, "err", err)
+		return
+	case fnErr != "":
+		s.record(m.UUID, "PROBLEM: Function call failed")
+		return
+	}
+	keep := map[string]bool{}
+	if m.reportsItemFailures() {
+		failed, ok := itemFailures(result, batch)
+		if !ok {
+			s.record(m.UUID, "PROBLEM: Function response is not a valid batch item failure response")
+			return
+		}
+		keep = failed
+	}
+	for _, msg := range batch {
+		if keep[msg.MessageID] {
+			continue
+		}
+		if err := s.q.Delete(m.EventSourceARN, msg.ReceiptHandle); err != nil {
+			s.env.Log.Warn("event source mapping: delete failed", "uuid", m.UUID, "messageId", msg.MessageID, "err", err)
+		}
+	}
+	s.record(m.UUID, "OK")
+}
+
+// itemFailures parses a partial batch response. ok is false when the
+// response lists an identifier that is empty or not in the batch, which
+// Lambda treats as a failure of the whole batch
+// (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
+// An empty or null response means every message succeeded.
+func itemFailures(result []byte, batch []Message) (failed map[string]bool, ok bool) {
+	failed = map[string]bool{}
+	if len(result) == 0 || string(result) == "null" {
+		return failed, true
+	}
+	var resp events.SQSEventResponse
+	if err := json.Unmarshal(result, &resp); err != nil {
+		return failed, true // not a partial batch response: every message succeeded
+	}
+	ids := map[string]bool{}
+	for _, msg := range batch {
+		ids[msg.MessageID] = true
+	}
+	for _, f := range resp.BatchItemFailures {
+		if f.ItemIdentifier == "" || !ids[f.ItemIdentifier] {
+			return nil, false
+		}
+		failed[f.ItemIdentifier] = true
+	}
+	return failed, true
+}
+
+// event builds the SQS event Lambda delivers for batch.
+func (s *Service) event(m *mapping, batch []Message) events.SQSEvent {
+	region := regionOf(m.EventSourceARN, s.env.Region)
+	ev := events.SQSEvent{Records: make([]events.SQSMessage, len(batch))}
+	for i, msg := range batch {
+		attrs := msg.MessageAttributes
+		if attrs == nil {
+			attrs = map[string]events.SQSMessageAttribute{}
+		}
+		ev.Records[i] = events.SQSMessage{
+			MessageId: msg.MessageID, ReceiptHandle: msg.ReceiptHandle, Body: msg.Body,
+			Md5OfBody: msg.MD5OfBody, Md5OfMessageAttributes: msg.MD5OfMessageAttributes,
+			Attributes: msg.Attributes, MessageAttributes: attrs,
+			EventSourceARN: m.EventSourceARN, EventSource: "aws:sqs", AWSRegion: region,
+		}
+	}
+	return ev
+}
+
+// record stores the mapping's LastProcessingResult (in memory: it is a
+// status, not state worth a write per batch).
+func (s *Service) record(uuid, result string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m, ok := s.mappings[uuid]; ok {
+		m.LastProcessingResult = result
+	}
+}
+
+// String describes a mapping for logs.
+func (m *mapping) String() string {
+	return fmt.Sprintf("%s (%s → %s)", m.UUID, m.EventSourceARN, m.FunctionName)
+}
