@@ -2,6 +2,7 @@ package localaws
 
 import (
 	"github.com/edasctl/edasctl/internal/localaws/iam"
+	"github.com/edasctl/edasctl/internal/localaws/logs"
 	"github.com/edasctl/edasctl/internal/localaws/service"
 	"github.com/edasctl/edasctl/internal/localaws/sns"
 )
@@ -20,5 +21,11 @@ func (s *Server) addServices(env service.Env) error {
 		return err
 	}
 	s.services["iam"] = iamSvc
+	logsSvc, err := logs.New(env)
+	if err != nil {
+		return err
+	}
+	s.services["logs"] = logsSvc
+	s.targets[logs.TargetPrefix] = "logs"
 	return nil
 }

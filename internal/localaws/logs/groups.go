@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -37,7 +38,7 @@ func (s *Service) createLogGroup(c *call) (any, error) {
 			return nil, validation(class, "logGroupClass", "Member must satisfy enum value set: ["+strings.Join(groupClasses, ", ")+"]")
 		}
 	}
-	if err := validTags(in.Tags, name); err != nil {
+	if err := validTags(in.Tags); err != nil {
 		return nil, err
 	}
 	_, err := s.createGroup(name, func(g *group) {
@@ -64,7 +65,7 @@ func (s *Service) createGroup(name string, init func(*group)) (*group, error) {
 		init(g)
 	}
 	if err := s.env.Store.Update(func(tx *store.Tx) error { return putGroup(tx, g) }); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store log group %s: %w", name, err)
 	}
 	s.groups[name] = g
 	return g, nil
@@ -104,7 +105,7 @@ func (s *Service) deleteLogGroup(c *call) (any, error) {
 		return putSeq(tx, s.seq.Load())
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("delete log group %s: %w", name, err)
 	}
 	g.deleted = true
 	delete(s.groups, name)
@@ -199,7 +200,7 @@ func (s *Service) describeLogGroups(c *call) (any, error) {
 		}
 	}
 	slices.Sort(names)
-	groups := make([]*group, 0, min(len(names), limit+1))
+	groups := make([]*group, 0, len(names))
 	for _, n := range names {
 		groups = append(groups, s.groups[n])
 	}
@@ -290,7 +291,7 @@ func (s *Service) setRetention(name string, days int32) error {
 	g.retention = days
 	if err := s.env.Store.Update(func(tx *store.Tx) error { return putGroup(tx, g) }); err != nil {
 		g.retention = old
-		return err
+		return fmt.Errorf("store retention of log group %s: %w", name, err)
 	}
 	return nil
 }

@@ -140,7 +140,8 @@ func (g *group) expiry(now int64) int64 {
 
 const dayMillis = 24 * 60 * 60 * 1000
 
-// storedBytes is the size of the group's visible events.
+// storedBytes is the size of the events the group holds, expired ones
+// included until they are deleted with their stream or group.
 func (g *group) storedBytes() int64 {
 	var n int64
 	for _, s := range g.streams {

@@ -2,8 +2,6 @@ package logs
 
 import (
 	"strings"
-
-	"github.com/edasctl/edasctl/internal/localaws/awsproto"
 )
 
 // Name constraints from the CloudWatch Logs API model
@@ -17,7 +15,7 @@ const (
 	streamNamePattern = `[^:*]*`
 )
 
-func validGroupName(member, name string) *awsproto.Error {
+func validGroupName(member, name string) error {
 	if len(name) < 1 || len(name) > maxNameLen {
 		return validation(name, member, "Member must have length between 1 and 512")
 	}
@@ -32,7 +30,7 @@ func validGroupName(member, name string) *awsproto.Error {
 	return nil
 }
 
-func validStreamName(member, name string) *awsproto.Error {
+func validStreamName(member, name string) error {
 	if len(name) < 1 || len(name) > maxNameLen {
 		return validation(name, member, "Member must have length between 1 and 512")
 	}

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -60,7 +61,6 @@ func New(env service.Env) (*Service, error) {
 type call struct {
 	region string
 	body   []byte
-	reqID  string
 }
 
 // decode reads the request's JSON document into v. An empty body is {}.
@@ -70,11 +70,13 @@ func (c *call) decode(v any) error {
 		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
-		return awsproto.MalformedInput("Unable to parse the request body: %v", err)
-	}
-	if dec.More() {
-		return awsproto.MalformedInput("Unable to parse the request body: trailing data")
+	err := dec.Decode(v)
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return awsproto.MalformedInput("Invalid type for member %s: got a JSON %s.", typeErr.Field, typeErr.Value)
+	case err != nil || dec.More():
+		return awsproto.MalformedInput("The request body is not a valid JSON document.")
 	}
 	return nil
 }
@@ -109,15 +111,17 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := awsproto.NewRequestID()
 	defer func() {
 		if v := recover(); v != nil {
-			s.env.Log.Error("logs: panic serving request", "panic", v, "target", r.Header.Get("X-Amz-Target"))
+			s.env.Log.Error("logs: panic serving request", "panic", v, "stack", string(debug.Stack()), "target", r.Header.Get("X-Amz-Target"))
 			awsproto.WriteJSONError(w, awsproto.ContentTypeJSON11, "", awsproto.ErrInternal, false, reqID)
 		}
 	}()
-	out, err := s.serve(r, reqID)
+	out, err := s.serve(r)
 	if err == nil {
-		if err = awsproto.WriteJSON(w, awsproto.ContentTypeJSON11, out, reqID); err == nil {
-			return
+		// The response types always marshal; an error here is the client gone.
+		if err := awsproto.WriteJSON(w, awsproto.ContentTypeJSON11, out, reqID); err != nil {
+			s.env.Log.Debug("logs: write response", "err", err)
 		}
+		return
 	}
 	var e *awsproto.Error
 	if !errors.As(err, &e) {
@@ -127,7 +131,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	awsproto.WriteJSONError(w, awsproto.ContentTypeJSON11, "", e, false, reqID)
 }
 
-func (s *Service) serve(r *http.Request, reqID string) (any, error) {
+func (s *Service) serve(r *http.Request) (any, error) {
 	prefix, op, ok := awsproto.Target(r.Header.Get("X-Amz-Target"))
 	if !ok || prefix != TargetPrefix {
 		return nil, unknownOperation(r.Header.Get("X-Amz-Target"))
@@ -140,7 +144,7 @@ func (s *Service) serve(r *http.Request, reqID string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &call{region: s.env.Region, body: body, reqID: reqID}
+	c := &call{region: s.env.Region, body: body}
 	if scope, ok := awsproto.ParseScope(r); ok && scope.Region != "" {
 		c.region = scope.Region
 	}
