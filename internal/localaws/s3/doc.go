@@ -13,14 +13,20 @@
 //
 // Storage: object bodies live in files under DataDir/s3/blobs, named by a
 // random ID and never by the object key, or in memory when the service runs
-// without a data directory. Everything else (buckets, object versions,
+// without a data directory. A body of up to 64 KiB is appended to a shared
+// pack file instead of a file of its own: creating a file costs more than
+// the rest of a small PUT. A pack is deleted once none of its bodies is
+// referenced; space freed inside a pack that still holds live bodies is not
+// reclaimed. Everything else (buckets, object versions,
 // multipart uploads and their parts) is kept in memory and written through to
 // the store before a request is acknowledged. A body file is complete on disk
 // before the transaction that references it commits, so an acknowledged
 // object survives a kill -9; files that no metadata references (left by a
 // crash between the two) are removed when the service starts.
 //
-// Concurrency: each bucket has its own lock, held only while metadata
-// changes (never while a body streams), and each request is one store
-// transaction.
+// Concurrency: a write is planned under its bucket's lock and the locks of
+// the keys it touches, written to the store without the bucket's lock (in a
+// transaction that concurrent requests share, see committer), and then made
+// visible in memory; readers never see a change before it is durable. No
+// lock is held while a body streams.
 package s3

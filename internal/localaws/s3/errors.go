@@ -26,8 +26,8 @@ func errNoSuchVersion(key, versionID string) *awsproto.Error {
 
 func errNoSuchUpload(uploadID string) *awsproto.Error {
 	return &awsproto.Error{Code: "NoSuchUpload", Status: http.StatusNotFound,
-		Message:  "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
-		Fields:   map[string]string{"UploadId": uploadID}}
+		Message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+		Fields:  map[string]string{"UploadId": uploadID}}
 }
 
 func errInvalidArgument(name, value, format string, args ...any) *awsproto.Error {
@@ -61,6 +61,9 @@ func errNotImplemented() *awsproto.Error {
 		"A header you provided implies functionality that is not implemented")
 }
 
+// errBadDigest is S3's answer to a flexible checksum that does not match the
+// body, e.g. "BadDigest: The CRC32 you specified did not match the
+// calculated checksum" (as reported in https://github.com/aws/aws-sdk-ruby/issues/3322).
 func errBadDigest(what string) *awsproto.Error {
 	return awsproto.Errorf(http.StatusBadRequest, "BadDigest", "The %s you specified did not match the calculated checksum.", what)
 }

@@ -1,0 +1,112 @@
+package s3
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/edasctl/edasctl/internal/localaws/awsproto"
+	"github.com/edasctl/edasctl/internal/localaws/store"
+)
+
+// Event names of ObjectCreated, as S3 names them in notifications
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html).
+// EventPost belongs to browser POST uploads, which this service does not
+// serve, so it is never emitted.
+const (
+	EventPut      = "ObjectCreated:Put"
+	EventPost     = "ObjectCreated:Post"
+	EventCopy     = "ObjectCreated:Copy"
+	EventComplete = "ObjectCreated:CompleteMultipartUpload"
+)
+
+// An ObjectCreated describes an object that a request created; it carries
+// what an S3 event notification record needs
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+type ObjectCreated struct {
+	EventName string    // one of EventPut, EventPost, EventCopy, EventComplete
+	Time      time.Time // the object's Last-Modified
+	Region    string    // the bucket's region
+	Bucket    string
+	Key       string // not URL-encoded
+	Size      int64
+	ETag      string // without quotes, as notifications carry it
+	VersionID string // "" unless the bucket's versioning is enabled
+	// Sequencer orders events for the same key: a fixed-width upper-case hex
+	// string that increases with every object version this service writes.
+	Sequencer string
+	Requester string // the access key of the request's SigV4 credential, "" if unsigned
+	SourceIP  string
+	RequestID string
+}
+
+// objectCreated builds the event for v, which rq created in bucket b.
+func (s *Service) objectCreated(rq *request, b *bucket, v *objectVersion, name string) ObjectCreated {
+	ev := ObjectCreated{
+		EventName: name, Time: v.Modified, Region: b.region, Bucket: b.name, Key: v.Key, Size: v.Size,
+		ETag: strings.Trim(v.ETag, `"`), Sequencer: fmt.Sprintf("%016X", v.Seq), RequestID: rq.id,
+	}
+	if v.VersionID != nullVersion {
+		ev.VersionID = v.VersionID
+	}
+	if scope, ok := awsproto.ParseScope(rq.r); ok {
+		ev.Requester = scope.AccessKey
+	}
+	if host, _, err := net.SplitHostPort(rq.r.RemoteAddr); err == nil {
+		ev.SourceIP = host
+	}
+	return ev
+}
+
+// emit calls the OnObjectCreated hook inside tx with the event of v, which
+// rq created in b.
+func (s *Service) emit(tx *store.Tx, rq *request, b *bucket, v *objectVersion, name string) error {
+	if s.opts.OnObjectCreated == nil {
+		return nil
+	}
+	ev := s.objectCreated(rq, b, v, name)
+	if err := s.opts.OnObjectCreated(tx, ev); err != nil {
+		return fmt.Errorf("hand off %s event: %w", ev.EventName, err)
+	}
+	return nil
+}
+
+// NotificationConfiguration returns bucket's stored notification
+// configuration; ok is false when the bucket does not exist. A bucket
+// without one yields an empty configuration.
+func (s *Service) NotificationConfiguration(bucket string) (cfg NotificationConfiguration, ok bool) {
+	b, err := s.bucket(bucket)
+	if err != nil {
+		return NotificationConfiguration{}, false
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.deleted {
+		return NotificationConfiguration{}, false
+	}
+	raw := b.meta.Sub[docNotification]
+	if raw == "" {
+		return NotificationConfiguration{}, true
+	}
+	if err := decodeXML([]byte(raw), &cfg); err != nil {
+		return NotificationConfiguration{}, true // stored only after it decoded
+	}
+	return cfg, true
+}
+
+// BucketOwnerAccount returns the account that owns bucket and the bucket's
+// region; ok is false when the bucket does not exist. Every bucket of the
+// local AWS belongs to its one account.
+func (s *Service) BucketOwnerAccount(bucket string) (account, region string, ok bool) {
+	b, err := s.bucket(bucket)
+	if err != nil {
+		return "", "", false
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.deleted {
+		return "", "", false
+	}
+	return s.env.Account, b.region, true
+}
