@@ -2,6 +2,7 @@ package localaws
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/edasctl/edasctl/internal/localaws/clock"
 )
@@ -16,6 +17,22 @@ type options struct {
 	account string
 	region  string
 	version string
+	realism Realism
+}
+
+// Realism switches on AWS behaviours that make clients wait or retry, so
+// that their waits and retries can be exercised locally (DESIGN.md). The
+// zero value turns them all off: the local AWS answers as fast as it can.
+type Realism struct {
+	// QueueDeletedRecently refuses to re-create a queue this long after its
+	// deletion (AWS: 60 s; AWS-RULES Q2).
+	QueueDeletedRecently time.Duration
+	// FunctionPending keeps a new or updated function Pending/InProgress
+	// this long (AWS-RULES L1).
+	FunctionPending time.Duration
+	// MappingCreating keeps a new event source mapping Creating this long
+	// (AWS-RULES L9).
+	MappingCreating time.Duration
 }
 
 func defaultOptions() options {
@@ -48,6 +65,9 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 // WithRegion sets the region of ARNs when a request's signature names none
 // (default us-east-1).
 func WithRegion(region string) Option { return func(o *options) { o.region = region } }
+
+// WithRealism switches on AWS's delays (see Realism).
+func WithRealism(r Realism) Option { return func(o *options) { o.realism = r } }
 
 // WithVersion sets the version reported by /_edas/health and the
 // X-Edas-Local header (default "dev").

@@ -12,15 +12,17 @@ package localaws
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"path/filepath"
 	"sort"
 
 	"github.com/edasctl/edasctl/internal/localaws/awsproto"
+	"github.com/edasctl/edasctl/internal/localaws/iam"
+	"github.com/edasctl/edasctl/internal/localaws/logs"
 	"github.com/edasctl/edasctl/internal/localaws/service"
 	"github.com/edasctl/edasctl/internal/localaws/store"
-	"github.com/edasctl/edasctl/internal/localaws/sts"
 )
 
 // HeaderLocal is set on every response of the local AWS; its value is the
@@ -47,6 +49,11 @@ type Server struct {
 	store    *store.Store
 	services map[string]http.Handler // by SigV4 service name
 	targets  map[string]string       // X-Amz-Target prefix → service name
+
+	pipeline *pipeline
+	iam      *iam.Service
+	logs     *logs.Service
+	closers  []func() error // run in reverse order by Close
 }
 
 // New opens the state (see WithDataDir) and builds every service.
@@ -72,17 +79,29 @@ func New(opts ...Option) (*Server, error) {
 		services: map[string]http.Handler{},
 		targets:  map[string]string{},
 	}
-	s.services["sts"] = sts.New(env)
 	if err := s.addServices(env); err != nil {
-		st.Close()
+		s.Close()
 		return nil, fmt.Errorf("start local AWS: %w", err)
 	}
 	return s, nil
 }
 
-// Close releases the server's state. In-flight requests must have finished
-// (http.Server.Shutdown first).
-func (s *Server) Close() error { return s.store.Close() }
+// Close stops the pollers and dispatchers and releases the server's state.
+// In-flight requests must have finished (http.Server.Shutdown first).
+// Undelivered hand-offs stay in the durable outboxes for the next start.
+func (s *Server) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		if err := s.closers[i](); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	s.closers = nil
+	if err := s.store.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
 
 // Handler returns the HTTP handler that serves every service.
 func (s *Server) Handler() http.Handler {

@@ -29,6 +29,14 @@ func newTestServer(t *testing.T, opts ...Option) (*Server, *httptest.Server) {
 	return s, srv
 }
 
+// httptestServer serves s on 127.0.0.1 until the test ends.
+func httptestServer(t *testing.T, s *Server) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // awsConfig is an SDK configuration aimed at srv with throwaway credentials.
 func awsConfig(srv *httptest.Server) aws.Config {
 	return aws.Config{

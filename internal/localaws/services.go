@@ -6,32 +6,54 @@ import (
 	"github.com/edasctl/edasctl/internal/localaws/s3"
 	"github.com/edasctl/edasctl/internal/localaws/service"
 	"github.com/edasctl/edasctl/internal/localaws/sns"
+	"github.com/edasctl/edasctl/internal/localaws/sqs"
+	"github.com/edasctl/edasctl/internal/localaws/sts"
 )
 
-// addServices builds every service and registers it under its SigV4 service
-// name (and, for the JSON protocols, its X-Amz-Target prefix). It is the only
-// code that knows the services' concrete types.
+// addServices builds every service, registers it under its SigV4 service
+// name (and, for the JSON protocols, its X-Amz-Target prefix), and wires the
+// pipeline between them. It is the only code that knows the services'
+// concrete types.
 func (s *Server) addServices(env service.Env) error {
-	s3Svc, err := s3.New(env, s3.Options{})
-	if err != nil {
+	p := newPipeline(env)
+	s.pipeline = p
+
+	var err error
+	if p.sqs, err = sqs.New(env, sqs.Options{DeletedRecentlyWindow: s.opts.realism.QueueDeletedRecently}); err != nil {
 		return err
 	}
-	s.services["s3"] = s3Svc
-	snsSvc, err := sns.New(env)
-	if err != nil {
+	s.closers = append(s.closers, p.sqs.Close)
+	s.services["sqs"] = p.sqs
+	s.targets["AmazonSQS"] = "sqs"
+
+	if p.sns, err = sns.NewWithOptions(env, sns.Options{Deliver: p.deliverSNS}); err != nil {
 		return err
 	}
-	s.services["sns"] = snsSvc
+	s.services["sns"] = p.sns
+
+	if p.s3, err = s3.New(env, s3.Options{OnObjectCreated: p.onObjectCreated, ValidateNotification: p.validateNotification}); err != nil {
+		return err
+	}
+	s.services["s3"] = p.s3
+
 	iamSvc, err := iam.New(env)
 	if err != nil {
 		return err
 	}
 	s.services["iam"] = iamSvc
+	s.iam = iamSvc
+
 	logsSvc, err := logs.New(env)
 	if err != nil {
 		return err
 	}
 	s.services["logs"] = logsSvc
 	s.targets[logs.TargetPrefix] = "logs"
+	s.logs = logsSvc
+
+	s.services["sts"] = sts.New(env)
+
+	p.start()
+	s.closers = append(s.closers, func() error { p.stop(); return nil })
 	return nil
 }

@@ -112,20 +112,31 @@ func (s *Store) Close() error {
 // Update runs fn in one read-write transaction and commits it if fn returns
 // nil. When Update returns nil the changes are durable (see the package doc).
 func (s *Store) Update(fn func(*Tx) error) error {
+	after, err := s.update(fn)
+	for _, f := range after {
+		f()
+	}
+	return err
+}
+
+// update runs one transaction under the lock and returns the OnCommit
+// functions to run once the lock is released.
+func (s *Store) update(fn func(*Tx) error) ([]func(), error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tx, err := s.db.BeginTx(context.Background(), nil)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return nil, fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(&Tx{tx: tx, st: &s.st}); err != nil {
+	t := &Tx{tx: tx, st: &s.st}
+	if err := fn(t); err != nil {
 		tx.Rollback()
-		return err
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return nil, fmt.Errorf("store: commit: %w", err)
 	}
-	return nil
+	return t.onCommit, nil
 }
 
 // View runs fn in a read-only transaction.
@@ -146,7 +157,13 @@ type Tx struct {
 	tx       *sql.Tx
 	st       *statements
 	readOnly bool
+	onCommit []func()
 }
+
+// OnCommit registers f to run after the transaction commits (not at all if
+// it rolls back), outside the store's lock. Hand-offs use it to wake the
+// goroutine that will read what the transaction wrote.
+func (t *Tx) OnCommit(f func()) { t.onCommit = append(t.onCommit, f) }
 
 // Put sets table[key] = value.
 func (t *Tx) Put(table, key string, value []byte) error {

@@ -151,3 +151,31 @@ func BenchmarkUpdateBatchOfTen(b *testing.B) {
 		}
 	}
 }
+
+func TestOnCommitRunsOnlyAfterACommit(t *testing.T) {
+	for name, s := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			ran := 0
+			s.Update(func(tx *Tx) error {
+				tx.OnCommit(func() {
+					// The store must be usable again: the callback runs outside the lock.
+					s.View(func(tx *Tx) error {
+						if _, err := tx.Get("t", "k"); err != nil {
+							t.Errorf("committed write not visible in OnCommit: %v", err)
+						}
+						return nil
+					})
+					ran++
+				})
+				return tx.Put("t", "k", []byte("v"))
+			})
+			s.Update(func(tx *Tx) error {
+				tx.OnCommit(func() { ran += 10 })
+				return errors.New("roll back")
+			})
+			if ran != 1 {
+				t.Fatalf("OnCommit ran %d times (x10 for the rolled-back one), want once", ran)
+			}
+		})
+	}
+}

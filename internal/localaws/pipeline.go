@@ -1,0 +1,350 @@
+package localaws
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/edasctl/edasctl/internal/localaws/awsproto"
+	"github.com/edasctl/edasctl/internal/localaws/policy"
+	"github.com/edasctl/edasctl/internal/localaws/s3"
+	"github.com/edasctl/edasctl/internal/localaws/service"
+	"github.com/edasctl/edasctl/internal/localaws/sns"
+	"github.com/edasctl/edasctl/internal/localaws/sqs"
+	"github.com/edasctl/edasctl/internal/localaws/store"
+)
+
+// The pipeline wires the services together the way AWS does:
+//
+//	S3 ──(notification outbox, same transaction as the object)──► SNS topic or SQS queue
+//	SNS ──(publish outbox, delivery checks the queue policy)──► SQS
+//
+// Every hand-off is durable before the request that caused it is
+// acknowledged, and is retried until delivered or found undeliverable, so an
+// acknowledged upload is never silently lost (DESIGN.md, "The local AWS").
+
+// tableS3Outbox holds S3 notifications not yet handed to their destination.
+const tableS3Outbox = "pipeline.s3outbox"
+
+// s3Notification is one S3 notification on its way to a destination.
+type s3Notification struct {
+	Bucket      string `json:"bucket"`
+	Destination string `json:"destination"` // "sns" or "sqs"
+	ARN         string `json:"arn"`
+	Message     string `json:"message"`
+}
+
+// S3's subject on SNS notifications.
+const s3NotificationSubject = "Amazon S3 Notification"
+
+type pipeline struct {
+	env service.Env
+	s3  *s3.Service
+	sns *sns.Service
+	sqs *sqs.Service
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	kick   chan struct{} // wakes the S3 dispatcher; buffered, coalescing
+	seq    struct {
+		sync.Mutex
+		n uint64
+	}
+}
+
+func newPipeline(env service.Env) *pipeline {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &pipeline{env: env, ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1)}
+}
+
+// start runs the dispatchers; call it once every service is built.
+func (p *pipeline) start() {
+	p.wg.Add(2)
+	go func() { defer p.wg.Done(); p.dispatchS3() }()
+	go func() { defer p.wg.Done(); p.dispatchSNS() }()
+	p.wake()
+}
+
+// stop ends the dispatchers; undelivered entries stay in the outboxes.
+func (p *pipeline) stop() {
+	p.cancel()
+	p.wg.Wait()
+}
+
+func (p *pipeline) wake() {
+	select {
+	case p.kick <- struct{}{}:
+	default:
+	}
+}
+
+// onObjectCreated is S3's hook: inside the transaction that records the
+// object, it writes one outbox entry per matching destination.
+func (p *pipeline) onObjectCreated(tx *store.Tx, ev s3.ObjectCreated) error {
+	cfg, ok := p.s3.NotificationConfiguration(ev.Bucket)
+	if !ok || cfg.Empty() {
+		return nil
+	}
+	event := "s3:" + ev.EventName
+	add := func(dest, arn, id string) error {
+		n := s3Notification{Bucket: ev.Bucket, Destination: dest, ARN: arn, Message: s3EventMessage(ev, id, p.env.Account)}
+		data, err := json.Marshal(n)
+		if err != nil {
+			return err
+		}
+		return tx.Put(tableS3Outbox, p.outboxKey(), data)
+	}
+	for _, t := range cfg.Topics {
+		if s3.Matches(t.Events, t.Filter, event, ev.Key) {
+			if err := add("sns", t.TopicArn, t.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, q := range cfg.Queues {
+		if s3.Matches(q.Events, q.Filter, event, ev.Key) {
+			if err := add("sqs", q.QueueArn, q.ID); err != nil {
+				return err
+			}
+		}
+	}
+	tx.OnCommit(p.wake)
+	return nil
+}
+
+// outboxKey returns keys that sort in creation order and never collide.
+func (p *pipeline) outboxKey() string {
+	p.seq.Lock()
+	p.seq.n++
+	n := p.seq.n
+	p.seq.Unlock()
+	var r [4]byte
+	rand.Read(r[:])
+	return fmt.Sprintf("%016x%08x-%s", p.env.Clock.Now().UnixNano(), n, hex.EncodeToString(r[:]))
+}
+
+// dispatchS3 hands outbox entries to SNS (or SQS) in order, removing each
+// once the destination has it durably. A destination that is gone, or whose
+// policy no longer lets S3 in, drops the notification, as S3 does; other
+// failures are retried after a pause.
+func (p *pipeline) dispatchS3() {
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case <-p.kick:
+		}
+		if err := p.drainS3(); err != nil && p.ctx.Err() == nil {
+			p.env.Log.Warn("s3 notifications: delivery failed; retrying", "err", err)
+			select {
+			case <-p.ctx.Done():
+				return
+			case <-time.After(time.Second):
+				p.wake()
+			}
+		}
+	}
+}
+
+func (p *pipeline) drainS3() error {
+	type entry struct {
+		key string
+		n   s3Notification
+	}
+	var entries []entry
+	err := p.env.Store.View(func(tx *store.Tx) error {
+		return tx.Scan(tableS3Outbox, "", func(k string, v []byte) error {
+			var n s3Notification
+			if err := json.Unmarshal(v, &n); err != nil {
+				p.env.Log.Error("s3 notifications: dropping a corrupt outbox entry", "key", k, "err", err)
+				n = s3Notification{}
+			}
+			entries = append(entries, entry{k, n})
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := p.deliverS3(e.n); err != nil {
+			if !errors.Is(err, sns.ErrUndeliverable) {
+				return err
+			}
+			p.env.Log.Warn("s3 notifications: dropping undeliverable notification", "bucket", e.n.Bucket, "destination", e.n.ARN, "err", err)
+		}
+		if err := p.env.Store.Update(func(tx *store.Tx) error { return tx.Delete(tableS3Outbox, e.key) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *pipeline) deliverS3(n s3Notification) error {
+	switch n.Destination {
+	case "sns":
+		if err := p.s3MayPublish(n.Bucket, n.ARN); err != nil {
+			return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
+		}
+		if _, err := p.sns.PublishFromService(p.ctx, n.ARN, n.Message, s3NotificationSubject, nil); err != nil {
+			return err
+		}
+		return nil
+	case "sqs":
+		if err := p.s3MaySend(n.Bucket, n.ARN); err != nil {
+			return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
+		}
+		return p.sqs.SendFromService(p.ctx, n.ARN, n.Message, nil)
+	}
+	return fmt.Errorf("%w: unknown destination %q", sns.ErrUndeliverable, n.Destination)
+}
+
+// s3MayPublish checks that topicARN exists and that its policy lets
+// s3.amazonaws.com publish for bucket in this account (AWS-RULES S5, S6).
+func (p *pipeline) s3MayPublish(bucket, topicARN string) error {
+	doc, ok := p.sns.TopicPolicy(topicARN)
+	if !ok {
+		return errors.New("the topic does not exist")
+	}
+	return allows(doc, policy.Request{
+		Principal: policy.Service("s3.amazonaws.com"), Action: "sns:Publish", Resource: topicARN,
+		Context: map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + bucket}, "aws:SourceAccount": {p.env.Account}},
+	}, "Permissions on the destination topic do not allow S3 to publish notifications from this bucket")
+}
+
+// s3MaySend checks that queueARN exists and its policy lets
+// s3.amazonaws.com send for bucket.
+func (p *pipeline) s3MaySend(bucket, queueARN string) error {
+	doc, ok := p.sqs.QueuePolicy(queueARN)
+	if !ok {
+		return errors.New("the queue does not exist")
+	}
+	return allows(doc, policy.Request{
+		Principal: policy.Service("s3.amazonaws.com"), Action: "sqs:SendMessage", Resource: queueARN,
+		Context: map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + bucket}, "aws:SourceAccount": {p.env.Account}},
+	}, "Permissions on the destination queue do not allow S3 to publish notifications from this bucket")
+}
+
+func allows(doc string, req policy.Request, refusal string) error {
+	if doc == "" {
+		return errors.New(refusal)
+	}
+	d, err := policy.Parse(doc, policy.Resource)
+	if err != nil {
+		return fmt.Errorf("%s (the policy does not parse: %v)", refusal, err)
+	}
+	if d.Evaluate(req) != policy.Allowed {
+		return errors.New(refusal)
+	}
+	return nil
+}
+
+// validateNotification is S3's PutBucketNotificationConfiguration check:
+// every destination must exist and let S3 in, else InvalidArgument
+// "Unable to validate the following destination configurations" naming each
+// failing destination (AWS-RULES S5). On success S3 sends each destination
+// an s3:TestEvent (S7).
+func (p *pipeline) validateNotification(bucket, region string, cfg *s3.NotificationConfiguration) error {
+	e := &awsproto.Error{Code: "InvalidArgument", Status: http.StatusBadRequest,
+		Message: "Unable to validate the following destination configurations", Fields: map[string]string{}}
+	n := 0
+	fail := func(arn string, err error) {
+		n++
+		e.Fields["ArgumentName"+strconv.Itoa(n)] = arn
+		e.Fields["ArgumentValue"+strconv.Itoa(n)] = err.Error()
+	}
+	for _, t := range cfg.Topics {
+		if err := p.s3MayPublish(bucket, t.TopicArn); err != nil {
+			fail(t.TopicArn, err)
+		}
+	}
+	for _, q := range cfg.Queues {
+		if err := p.s3MaySend(bucket, q.QueueArn); err != nil {
+			fail(q.QueueArn, err)
+		}
+	}
+	for _, f := range cfg.Functions {
+		fail(f.FunctionArn, errors.New("Lambda destinations are not supported by the local AWS; use a topic or a queue"))
+	}
+	if n > 0 {
+		return e
+	}
+	test := s3TestEvent(bucket, awsproto.NewRequestID(), p.env.Clock.Now())
+	for _, t := range cfg.Topics {
+		if _, err := p.sns.PublishFromService(p.ctx, t.TopicArn, test, s3NotificationSubject, nil); err != nil {
+			return err
+		}
+	}
+	for _, q := range cfg.Queues {
+		if err := p.sqs.SendFromService(p.ctx, q.QueueArn, test, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deliverSNS is SNS's delivery hook: an sqs subscription gets the message
+// only if the queue's policy lets sns.amazonaws.com send with the topic as
+// aws:SourceArn (AWS-RULES N3); otherwise, or when the queue is gone, the
+// message is dropped and the drop logged, as AWS does. With raw delivery
+// the published attributes become the SQS message's attributes.
+func (p *pipeline) deliverSNS(ctx context.Context, d sns.Delivery) error {
+	if d.Protocol != "sqs" {
+		return fmt.Errorf("%w: protocol %s is not delivered by the local AWS", sns.ErrUndeliverable, d.Protocol)
+	}
+	doc, ok := p.sqs.QueuePolicy(d.Endpoint)
+	if !ok {
+		return fmt.Errorf("%w: queue %s does not exist", sns.ErrUndeliverable, d.Endpoint)
+	}
+	if err := allows(doc, policy.Request{
+		Principal: policy.Service("sns.amazonaws.com"), Action: "sqs:SendMessage", Resource: d.Endpoint,
+		Context: map[string][]string{"aws:SourceArn": {d.TopicARN}, "aws:SourceAccount": {p.env.Account}},
+	}, "the queue policy does not let the topic send"); err != nil {
+		return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
+	}
+	var attrs map[string]sqs.MessageAttribute
+	if d.Raw && len(d.MessageAttributes) > 0 {
+		attrs = make(map[string]sqs.MessageAttribute, len(d.MessageAttributes))
+		for k, a := range d.MessageAttributes {
+			attrs[k] = sqs.MessageAttribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
+		}
+	}
+	err := p.sqs.SendFromService(ctx, d.Endpoint, d.Body, attrs)
+	var apiErr *awsproto.Error
+	if errors.As(err, &apiErr) && apiErr.HTTPStatus() < 500 {
+		return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
+	}
+	return err
+}
+
+// dispatchSNS retries SNS deliveries that failed transiently, with a
+// growing pause, and delivers what a restart found in the outbox.
+func (p *pipeline) dispatchSNS() {
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case <-p.sns.OutboxReady():
+		}
+		for pause := 100 * time.Millisecond; ; pause = min(2*pause, 30*time.Second) {
+			_, err := p.sns.DrainOutbox(p.ctx, p.deliverSNS)
+			if err == nil || p.ctx.Err() != nil {
+				break
+			}
+			p.env.Log.Warn("sns: delivery failed; retrying", "err", err, "in", pause)
+			select {
+			case <-p.ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+		}
+	}
+}
