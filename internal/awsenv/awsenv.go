@@ -18,7 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 )
 
 // LocalEndpoint is the default address of the local AWS (`edasctl local`).
@@ -76,8 +78,17 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 		}
 		loadOpts = append(loadOpts, config.WithBaseEndpoint(opts.EndpointURL))
 	}
+	if IsLoopback(opts.EndpointURL) || IsLoopback(os.Getenv("AWS_ENDPOINT_URL")) {
+		// The local AWS needs no instance credentials: skip the IMDS probe,
+		// which off EC2 only costs time and a warning.
+		loadOpts = append(loadOpts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+	}
 	if opts.Verbose {
 		loadOpts = append(loadOpts, config.WithClientLogMode(aws.LogRetries|aws.LogRequest))
+	} else {
+		// The SDK's own warnings (IMDS fallbacks, skipped checksums) are
+		// noise for a CLI user; -v shows them with the request log.
+		loadOpts = append(loadOpts, config.WithLogger(logging.Nop{}))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 
 	"github.com/edasctl/edasctl/internal/localaws/awsproto"
 	"github.com/edasctl/edasctl/internal/localaws/iam"
@@ -54,6 +55,21 @@ type Server struct {
 	iam      *iam.Service
 	logs     *logs.Service
 	closers  []func() error // run in reverse order by Close
+
+	endpoint atomic.Pointer[string] // set by SetEndpoint, else learnt from requests
+}
+
+// SetEndpoint tells the server the URL clients reach it at (e.g.
+// "http://127.0.0.1:4566"). Lambda functions get it as AWS_ENDPOINT_URL.
+// Until it is set, the Host of the latest request is used.
+func (s *Server) SetEndpoint(url string) { s.endpoint.Store(&url) }
+
+// Endpoint is the URL clients reach the server at (see SetEndpoint).
+func (s *Server) Endpoint() string {
+	if p := s.endpoint.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 // New opens the state (see WithDataDir) and builds every service.
@@ -107,6 +123,9 @@ func (s *Server) Close() error {
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(HeaderLocal, s.opts.version)
+		if s.endpoint.Load() == nil && r.Host != "" {
+			s.SetEndpoint("http://" + r.Host)
+		}
 		if r.URL.Path == HealthPath && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			s.serveHealth(w)
 			return

@@ -1,7 +1,9 @@
 package localaws
 
 import (
+	"github.com/edasctl/edasctl/internal/localaws/esm"
 	"github.com/edasctl/edasctl/internal/localaws/iam"
+	"github.com/edasctl/edasctl/internal/localaws/lambda"
 	"github.com/edasctl/edasctl/internal/localaws/logs"
 	"github.com/edasctl/edasctl/internal/localaws/s3"
 	"github.com/edasctl/edasctl/internal/localaws/service"
@@ -52,6 +54,24 @@ func (s *Server) addServices(env service.Env) error {
 	s.logs = logsSvc
 
 	s.services["sts"] = sts.New(env)
+
+	fns, err := lambda.New(env, lambda.Options{
+		Roles:        lambdaRoles{iamSvc},
+		Logs:         lambdaLogs{logsSvc},
+		Endpoint:     s.Endpoint,
+		PendingDelay: s.opts.realism.FunctionPending,
+	})
+	if err != nil {
+		return err
+	}
+	s.closers = append(s.closers, fns.Close)
+	mappings, err := esm.New(env, esm.Options{CreatingDelay: s.opts.realism.MappingCreating},
+		esmQueues{p.sqs}, esmFunctions{fns}, esmPermissions{iamSvc})
+	if err != nil {
+		return err
+	}
+	s.closers = append(s.closers, mappings.Close)
+	s.services["lambda"] = lambdaRouter{functions: fns, mappings: mappings}
 
 	p.start()
 	s.closers = append(s.closers, func() error { p.stop(); return nil })

@@ -130,6 +130,7 @@ func Serve(ctx context.Context, opts *Options) error {
 	go func() { served <- httpSrv.Serve(ln) }()
 
 	addr := ln.Addr().String()
+	srv.SetEndpoint("http://" + addr)
 	rec := daemon.Record{PID: os.Getpid(), Addr: addr, Version: version.String(), DataDir: dir, InMemory: opts.InMemory, Started: start}
 	if err := daemon.WriteRecord(dir, rec); err != nil {
 		httpSrv.Close()

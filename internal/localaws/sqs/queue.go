@@ -3,6 +3,7 @@ package sqs
 import (
 	"container/heap"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,13 +15,20 @@ type queue struct {
 	region string
 	arn    string
 
-	mu        sync.Mutex // guards the fields below; held across the store transaction of a change
+	// redrive mirrors attrs.RedrivePolicy and gone mirrors deleted, for
+	// reading without mu (a receive resolves the dead-letter queue first).
+	redrive atomic.Pointer[redrivePolicy]
+	gone    atomic.Bool
+	pollers atomic.Int32 // long polls waiting for messages
+
+	mu        sync.Mutex // guards the fields below; never held while waiting for the store
 	deleted   bool
 	created   time.Time
 	modified  time.Time
 	attrs     queueAttrs
 	tags      map[string]string
 	lastPurge time.Time
+	purgedAt  uint64 // journal position of the last purge; sends committed before it are dropped
 
 	msgs      map[uint64]*message // by seq
 	ready     readyList
@@ -28,7 +36,6 @@ type queue struct {
 	ages      ageHeap
 	nDelayed  int
 	nInflight int
-	garbage   []uint64 // seqs of expired messages still to delete from the store
 
 	notify chan struct{} // closed and replaced when messages arrive or the queue goes away
 }
@@ -36,6 +43,12 @@ type queue struct {
 func newQueue(id uint64, name, region, arn string) *queue {
 	return &queue{id: id, name: name, region: region, arn: arn, tags: map[string]string{},
 		msgs: map[uint64]*message{}, notify: make(chan struct{})}
+}
+
+// setAttrs sets q's attributes. q.mu must be held.
+func (q *queue) setAttrs(a queueAttrs) {
+	q.attrs = a
+	q.redrive.Store(a.RedrivePolicy)
 }
 
 // wake wakes every long poll waiting on q. q.mu must be held.
@@ -105,14 +118,13 @@ func (q *queue) show(m *message, now time.Time) {
 
 // advance brings q up to now: messages whose delay or visibility timeout has
 // passed become visible, and messages older than the retention period are
-// dropped (their store records are deleted by the next transaction on q).
+// dropped (New drops them again from the journal, which compaction trims).
 // q.mu must be held.
 func (q *queue) advance(now time.Time) {
 	retention := time.Duration(q.attrs.MessageRetentionPeriod) * time.Second
 	for len(q.ages) > 0 && !q.ages[0].sentAt.Add(retention).After(now) {
 		m := q.ages[0]
-		q.remove(m)
-		q.garbage = append(q.garbage, m.seq)
+		q.remove(m) // its journal records go at the next compaction
 	}
 	for len(q.pending) > 0 && !q.pending[0].visibleAt.After(now) {
 		m := heap.Pop(&q.pending).(*message)
@@ -142,5 +154,4 @@ func (q *queue) clear() {
 	q.pending = nil
 	q.ages = nil
 	q.nDelayed, q.nInflight = 0, 0
-	q.garbage = nil
 }

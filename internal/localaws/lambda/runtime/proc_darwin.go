@@ -1,0 +1,37 @@
+package runtime
+
+import (
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// sysProcAttr puts the bootstrap in a process group of its own, so that a
+// timeout kills everything it started.
+func sysProcAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
+
+// killGroup kills the process group led by pid.
+func killGroup(pid int) { syscall.Kill(-pid, syscall.SIGKILL) }
+
+// peakMemoryMB is not measured on this platform.
+func peakMemoryMB(int) int { return 0 }
+
+// fionread is FIONREAD of <sys/filio.h>: _IOR('f', 127, int).
+const fionread = 0x4004667f
+
+// pendingBytes returns how many bytes the pipe f holds unread.
+func pendingBytes(f *os.File) int {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	rc.Control(func(fd uintptr) {
+		v, err := unix.IoctlGetInt(int(fd), fionread)
+		if err == nil {
+			n = v
+		}
+	})
+	return n
+}

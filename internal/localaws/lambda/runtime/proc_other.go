@@ -1,0 +1,25 @@
+//go:build !linux && !darwin
+
+package runtime
+
+import (
+	"os"
+	"syscall"
+)
+
+// sysProcAttr starts the bootstrap as a plain child process: process
+// groups are only used on Linux and macOS.
+func sysProcAttr() *syscall.SysProcAttr { return nil }
+
+// killGroup kills the process pid (only; see sysProcAttr).
+func killGroup(pid int) {
+	if p, err := os.FindProcess(pid); err == nil {
+		p.Kill()
+	}
+}
+
+// peakMemoryMB is not measured on this platform.
+func peakMemoryMB(int) int { return 0 }
+
+// pendingBytes is unknown on this platform; Sync then waits for nothing.
+func pendingBytes(*os.File) int { return 0 }

@@ -1,0 +1,124 @@
+package sqs
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// This file is the in-process API that other services of the local AWS use:
+// SNS delivers with SendFromService after checking QueuePolicy, and the
+// Lambda event source mapping polls with Receive and Delete.
+
+// A Message is a message as Receive returns it, with every system attribute
+// (SenderId, SentTimestamp, ApproximateReceiveCount,
+// ApproximateFirstReceiveTimestamp, DeadLetterQueueSourceArn when set) and
+// every user attribute.
+type Message struct {
+	MessageID              string
+	ReceiptHandle          string
+	Body                   string
+	MD5OfBody              string
+	Attributes             map[string]string
+	MessageAttributes      map[string]MessageAttribute
+	MD5OfMessageAttributes string
+}
+
+// SendFromService sends body with attrs to the queue with ARN queueARN, as
+// SendMessage does (same validation, the queue's DelaySeconds). When it
+// returns nil the message is durable. The error is an *awsproto.Error such
+// as QueueDoesNotExist, or a store failure.
+func (s *Service) SendFromService(ctx context.Context, queueARN, body string, attrs map[string]MessageAttribute) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	q, err := s.queueByARN(queueARN)
+	if err != nil {
+		return err
+	}
+	m, e := s.newMessage(q, body, nil, attrs)
+	if e != nil {
+		return e
+	}
+	if err := s.enqueue(q, []*message{m}); err != nil {
+		return fmt.Errorf("send to %s: %w", queueARN, err)
+	}
+	return nil
+}
+
+// QueuePolicy returns the Policy attribute of the queue with ARN queueARN
+// ("" when it has none); ok is false when there is no such queue.
+func (s *Service) QueuePolicy(queueARN string) (policy string, ok bool) {
+	q, err := s.queueByARN(queueARN)
+	if err != nil {
+		return "", false
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.deleted {
+		return "", false
+	}
+	return q.attrs.Policy, true
+}
+
+// VisibilityTimeout returns the VisibilityTimeout attribute of the queue with
+// ARN queueARN.
+func (s *Service) VisibilityTimeout(queueARN string) (time.Duration, error) {
+	q, err := s.queueByARN(queueARN)
+	if err != nil {
+		return 0, err
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.deleted {
+		return 0, errQueueDoesNotExist()
+	}
+	return time.Duration(q.attrs.VisibilityTimeout) * time.Second, nil
+}
+
+// Receive receives up to limit (1–10) messages of the queue with ARN queueARN
+// with the queue's visibility timeout, long-polling up to wait (at most 20
+// s) as ReceiveMessage does; dead-lettering applies. It returns no messages
+// and no error when wait passes or ctx is done first.
+func (s *Service) Receive(ctx context.Context, queueARN string, limit int, wait time.Duration) ([]Message, error) {
+	if limit < 1 || limit > 10 {
+		return nil, errInvalidParameter("Value %d for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.", limit)
+	}
+	wait = min(max(wait, 0), maxWait*time.Second)
+	q, err := s.queueByARN(queueARN)
+	if err != nil {
+		return nil, err
+	}
+	vt, err := s.VisibilityTimeout(queueARN)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := s.receive(ctx, q, limit, vt, wait)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Message, len(ds))
+	for i, d := range ds {
+		rm := d.render([]string{"All"}, []string{"All"})
+		out[i] = Message{MessageID: rm.MessageID, ReceiptHandle: rm.ReceiptHandle, Body: rm.Body, MD5OfBody: rm.MD5OfBody,
+			Attributes: rm.Attributes, MessageAttributes: rm.MessageAttributes, MD5OfMessageAttributes: rm.MD5OfMessageAttributes}
+	}
+	return out, nil
+}
+
+// Delete deletes a received message of the queue with ARN queueARN, as
+// DeleteMessage does: a stale handle succeeds without deleting.
+func (s *Service) Delete(queueARN, receiptHandle string) error {
+	q, err := s.queueByARN(queueARN)
+	if err != nil {
+		return err
+	}
+	errs, err := s.deleteHandles(q, []string{receiptHandle})
+	if err != nil {
+		return err
+	}
+	if errs[0] != nil {
+		return errs[0]
+	}
+	return nil
+}
