@@ -63,7 +63,9 @@ func (q esmQueues) Receive(ctx context.Context, queueARN string, max int, wait t
 	return out, nil
 }
 
-func (q esmQueues) Delete(queueARN, receiptHandle string) error { return q.sqs.Delete(queueARN, receiptHandle) }
+func (q esmQueues) Delete(queueARN, receiptHandle string) error {
+	return q.sqs.Delete(queueARN, receiptHandle)
+}
 
 func (q esmQueues) VisibilityTimeout(queueARN string) (time.Duration, error) {
 	return q.sqs.VisibilityTimeout(queueARN)
