@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Proves that the local AWS speaks real AWS to clients that are not ours:
+# drives it with the AWS CLI v1 (botocore; SQS over JSON) and Debian's AWS CLI
+# v2 (SQS over the query protocol) — S3 (multipart cp, sync, ls, s3api), SQS,
+# SNS, IAM and CloudWatch Logs (including `aws logs tail`).
+#
+# Usage: scripts/awscli-compat.sh [path/to/edasctl]
+# Needs: curl, and at least one of `aws` (v1) on PATH or /usr/bin/aws (v2).
+set -euo pipefail
+
+bin=${1:-}
+work=$(mktemp -d)
+if [ -z "$bin" ]; then
+  bin="$work/edasctl"
+  go build -o "$bin" ./cmd/edasctl
+fi
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 45666)
+endpoint="http://127.0.0.1:$port"
+
+"$bin" local --addr "127.0.0.1:$port" --data-dir "$work/data" >"$work/local.log" 2>&1 &
+pid=$!
+cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for _ in $(seq 1 200); do
+  curl -fsS "$endpoint/_edas/health" >/dev/null 2>&1 && break
+  sleep 0.05
+done
+
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+export AWS_PAGER="" AWS_EC2_METADATA_DISABLED=true
+cat >"$work/awsconfig" <<CFG
+[default]
+region = us-east-1
+s3 =
+    addressing_style = path
+CFG
+export AWS_CONFIG_FILE="$work/awsconfig"
+
+pass=0 fail=0
+check() { # check NAME COMMAND... — runs the command, counts the result
+  local name=$1; shift
+  if out=$("$@" 2>&1); then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL: $name: $*" >&2
+    echo "$out" | tail -5 >&2
+  fi
+}
+
+run_suite() { # run_suite LABEL AWS-BINARY
+  local label=$1 aws=$2 sfx
+  sfx=$(echo "$label" | tr -cd 'a-z0-9')
+  local a=("$aws" --endpoint-url "$endpoint")
+  echo "--- $label: $("$aws" --version 2>&1)"
+
+  head -c $((20 * 1024 * 1024)) /dev/urandom >"$work/big.bin"
+  mkdir -p "$work/tree/sub" && echo one >"$work/tree/a.txt" && echo two >"$work/tree/sub/b.txt"
+  check "$label s3 mb" "${a[@]}" s3 mb "s3://compat-$sfx"
+  check "$label s3 cp multipart" "${a[@]}" s3 cp "$work/big.bin" "s3://compat-$sfx/big.bin"
+  check "$label s3 cp back" "${a[@]}" s3 cp "s3://compat-$sfx/big.bin" "$work/big.back"
+  check "$label s3 round trip identical" cmp "$work/big.bin" "$work/big.back"
+  check "$label s3 sync" "${a[@]}" s3 sync "$work/tree" "s3://compat-$sfx/tree"
+  check "$label s3 ls" bash -c "'$aws' --endpoint-url $endpoint s3 ls --recursive s3://compat-$sfx | grep -q tree/sub/b.txt"
+  check "$label s3api list-object-versions" "${a[@]}" s3api list-object-versions --bucket "compat-$sfx"
+  check "$label s3 rb --force" "${a[@]}" s3 rb --force "s3://compat-$sfx"
+
+  local q
+  check "$label sqs create-queue" "${a[@]}" sqs create-queue --queue-name "compat-$sfx"
+  q=$("${a[@]}" sqs get-queue-url --queue-name "compat-$sfx" --query QueueUrl --output text 2>/dev/null || true)
+  check "$label sqs send-message" "${a[@]}" sqs send-message --queue-url "$q" --message-body hello
+  check "$label sqs receive-message" bash -c "'$aws' --endpoint-url $endpoint sqs receive-message --queue-url '$q' --wait-time-seconds 1 | grep -q hello"
+  check "$label sqs get-queue-attributes" "${a[@]}" sqs get-queue-attributes --queue-url "$q" --attribute-names All
+  check "$label sqs delete-queue" "${a[@]}" sqs delete-queue --queue-url "$q"
+
+  local t
+  t=$("${a[@]}" sns create-topic --name "compat-$sfx" --query TopicArn --output text 2>/dev/null || true)
+  check "$label sns create-topic" test -n "$t"
+  check "$label sns publish" "${a[@]}" sns publish --topic-arn "$t" --message hi
+  check "$label sns list-subscriptions" "${a[@]}" sns list-subscriptions
+  check "$label sns delete-topic" "${a[@]}" sns delete-topic --topic-arn "$t"
+
+  local trust='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+  check "$label iam create-role" "${a[@]}" iam create-role --role-name "compat-$sfx" --assume-role-policy-document "$trust"
+  check "$label iam put-role-policy" "${a[@]}" iam put-role-policy --role-name "compat-$sfx" --policy-name p --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}'
+  check "$label iam get-role-policy" "${a[@]}" iam get-role-policy --role-name "compat-$sfx" --policy-name p
+  check "$label iam delete-role-policy" "${a[@]}" iam delete-role-policy --role-name "compat-$sfx" --policy-name p
+  check "$label iam delete-role" "${a[@]}" iam delete-role --role-name "compat-$sfx"
+
+  local now
+  now=$(($(date +%s) * 1000))
+  check "$label logs create-log-group" "${a[@]}" logs create-log-group --log-group-name "/compat/$sfx"
+  check "$label logs create-log-stream" "${a[@]}" logs create-log-stream --log-group-name "/compat/$sfx" --log-stream-name s
+  check "$label logs put-log-events" "${a[@]}" logs put-log-events --log-group-name "/compat/$sfx" --log-stream-name s --log-events "timestamp=$now,message=compat-line"
+  check "$label logs filter-log-events" bash -c "'$aws' --endpoint-url $endpoint logs filter-log-events --log-group-name /compat/$sfx | grep -q compat-line"
+  # `aws logs tail` exists in the AWS CLI v2 only.
+  [ "$label" = "cli v2" ] && check "$label logs tail" bash -c "'$aws' --endpoint-url $endpoint logs tail /compat/$sfx --since 1h | grep -q compat-line"
+  check "$label logs delete-log-group" "${a[@]}" logs delete-log-group --log-group-name "/compat/$sfx"
+  check "$label sts get-caller-identity" "${a[@]}" sts get-caller-identity
+}
+
+ran=0
+if command -v aws >/dev/null && [ "$(command -v aws)" != /usr/bin/aws ]; then run_suite "cli v1" aws; ran=1; fi
+if [ -x /usr/bin/aws ]; then run_suite "cli v2" /usr/bin/aws; ran=1; fi
+[ "$ran" = 1 ] || { echo "no AWS CLI found" >&2; exit 1; }
+echo "awscli-compat: $pass passed, $fail failed"
+[ "$fail" = 0 ]
