@@ -14,6 +14,7 @@ import (
 	"github.com/edasctl/edasctl/internal/awsenv"
 	"github.com/edasctl/edasctl/internal/cli/cmdutil"
 	"github.com/edasctl/edasctl/internal/cli/configcmd"
+	"github.com/edasctl/edasctl/internal/cli/democmd"
 	"github.com/edasctl/edasctl/internal/cli/downcmd"
 	"github.com/edasctl/edasctl/internal/cli/localcmd"
 	"github.com/edasctl/edasctl/internal/cli/packagecmd"
@@ -81,6 +82,9 @@ whole pipeline also runs on one machine with no account and no Docker.`,
 		c.GroupID = "pipeline"
 		root.AddCommand(c)
 	}
+	demo := democmd.NewCmd(democmd.Deps{IO: f.IO, CI: ci}, nil)
+	demo.GroupID = "daily"
+	root.AddCommand(demo)
 	for _, c := range pendingVerbs() {
 		root.AddCommand(c)
 	}

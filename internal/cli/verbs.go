@@ -18,12 +18,6 @@ func pendingVerbs() []*cobra.Command {
 			GroupID: "daily",
 			Example: "  edasctl tail -f\n  edasctl tail --since 1h --filter '{ $.outcome = \"error\" }'",
 		},
-		{
-			Use:     "demo",
-			Short:   "Run the whole loop on a throwaway local AWS: up, upload, watch, down",
-			GroupID: "daily",
-			Example: "  edasctl demo\n  edasctl demo --keep",
-		},
 	}
 	for _, c := range verbs {
 		c.Args = cobra.ArbitraryArgs

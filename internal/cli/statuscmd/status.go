@@ -132,11 +132,17 @@ func write(opts *Options, doc document) error {
 		}
 		return enc.Encode(doc)
 	}
-	if err := render.Results(opts.IO.Out, doc.Resources); err != nil {
+	return Render(opts.IO.Out, provision.StatusReport{Resources: doc.Resources, Consumers: doc.Consumers})
+}
+
+// Render writes a status report as text: one row per resource, then each
+// consumer's live figures.
+func Render(w io.Writer, rep provision.StatusReport) error {
+	if err := render.Results(w, rep.Resources); err != nil {
 		return err
 	}
-	fmt.Fprintln(opts.IO.Out)
-	return consumers(opts.IO.Out, doc.Consumers)
+	fmt.Fprintln(w)
+	return consumers(w, rep.Consumers)
 }
 
 // consumers writes each consumer's live figures. Queue counts are SQS's
