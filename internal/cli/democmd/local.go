@@ -46,10 +46,11 @@ func startLocal(ctx context.Context, keep bool) (*localAWS, error) {
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 30 * time.Second}
 	go hs.Serve(ln)
 	return &localAWS{endpoint: endpoint, dir: dir, pid: os.Getpid(), stop: func() {
-		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		hs.Shutdown(shutdown)
+		// The demo's own work is over by now: stop the functions and
+		// pollers first, then drop the connections at once (a graceful
+		// Shutdown would wait 5 s for connections that never sent a request).
 		srv.Close()
+		hs.Close()
 		removeAll(dir)
 	}}, nil
 }
