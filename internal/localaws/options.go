@@ -24,6 +24,10 @@ type options struct {
 // that their waits and retries can be exercised locally (DESIGN.md). The
 // zero value turns them all off: the local AWS answers as fast as it can.
 type Realism struct {
+	// IAMPropagation makes a role created or changed this recently not yet
+	// assumable by Lambda and its permissions not yet effective
+	// (AWS-RULES I1, I3).
+	IAMPropagation time.Duration
 	// QueueDeletedRecently refuses to re-create a queue this long after its
 	// deletion (AWS: 60 s; AWS-RULES Q2).
 	QueueDeletedRecently time.Duration
@@ -65,6 +69,23 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 // WithRegion sets the region of ARNs when a request's signature names none
 // (default us-east-1).
 func WithRegion(region string) Option { return func(o *options) { o.region = region } }
+
+// AWSTiming returns AWS's delays multiplied by scale (1 = as on AWS, 0.1 =
+// ten times faster). The durations at scale 1:
+//   - QueueDeletedRecently 60 s, as SQS documents (AWS-RULES Q2);
+//   - IAMPropagation 10 s (est.: IAM documents no figure; changes are
+//     "eventually consistent", and Terraform allows up to 2 min — AWS-RULES I1);
+//   - FunctionPending 2 s and MappingCreating 3 s (est.: AWS documents the
+//     states, not their length; L1, L9).
+func AWSTiming(scale float64) Realism {
+	d := func(x time.Duration) time.Duration { return time.Duration(float64(x) * scale) }
+	return Realism{
+		IAMPropagation:       d(10 * time.Second),
+		QueueDeletedRecently: d(60 * time.Second),
+		FunctionPending:      d(2 * time.Second),
+		MappingCreating:      d(3 * time.Second),
+	}
+}
 
 // WithRealism switches on AWS's delays (see Realism).
 func WithRealism(r Realism) Option { return func(o *options) { o.realism = r } }

@@ -38,7 +38,7 @@ func (s *Server) addServices(env service.Env) error {
 	}
 	s.services["s3"] = p.s3
 
-	iamSvc, err := iam.New(env)
+	iamSvc, err := iam.NewWithOptions(env, iam.Options{Propagation: s.opts.realism.IAMPropagation})
 	if err != nil {
 		return err
 	}

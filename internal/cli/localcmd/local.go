@@ -38,6 +38,9 @@ type Options struct {
 	InMemory    bool
 	Detach      bool
 	AllowRemote bool
+	// AWSTiming scales AWS's delays (IAM propagation, function Pending,
+	// mapping Creating, QueueDeletedRecently); 0 turns them off.
+	AWSTiming float64
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
 	// after SIGINT/SIGTERM.
 	ShutdownTimeout time.Duration
@@ -77,6 +80,7 @@ can with --local, which starts it detached when it is not running.`,
 	f.BoolVar(&opts.InMemory, "in-memory", false, "keep all state in memory: nothing survives a restart")
 	f.BoolVar(&opts.Detach, "detach", false, "run in the background and return once it answers")
 	f.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback --addr (anyone who can reach it has full access)")
+	f.Float64Var(&opts.AWSTiming, "aws-timing", 0, "simulate AWS's delays (IAM propagation, function Pending, mapping Creating, QueueDeletedRecently) scaled by this factor: 1 = as on AWS, 0 = off")
 
 	cmd.AddCommand(newStopCmd(d), newStatusCmd(d))
 	return cmd
@@ -113,6 +117,12 @@ func Serve(ctx context.Context, opts *Options) error {
 	}
 	logger := slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level}))
 	serverOpts := []localaws.Option{localaws.WithVersion(version.String()), localaws.WithLogger(logger)}
+	if opts.AWSTiming < 0 {
+		return cmdutil.FlagErrorf("--aws-timing must be 0 (off) or a positive scale, not %g", opts.AWSTiming)
+	}
+	if opts.AWSTiming > 0 {
+		serverOpts = append(serverOpts, localaws.WithRealism(localaws.AWSTiming(opts.AWSTiming)))
+	}
 	if !opts.InMemory {
 		serverOpts = append(serverOpts, localaws.WithDataDir(dir))
 	}
@@ -189,6 +199,9 @@ func runDetached(ctx context.Context, opts *Options) error {
 	}
 	if opts.AllowRemote {
 		args = append(args, "--allow-remote")
+	}
+	if opts.AWSTiming > 0 {
+		args = append(args, "--aws-timing", fmt.Sprint(opts.AWSTiming))
 	}
 	pid, err := daemon.StartDetached(ctx, daemon.StartOptions{Args: args, DataDir: dir, Endpoint: endpoint})
 	if err != nil {

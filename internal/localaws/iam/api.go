@@ -3,6 +3,7 @@ package iam
 import (
 	"maps"
 	"strings"
+	"time"
 
 	"github.com/edasctl/edasctl/internal/localaws/policy"
 )
@@ -19,6 +20,7 @@ type Role struct {
 	TrustPolicy string
 	Inline      map[string]string // policy name → document
 	Attached    []string          // managed policy ARNs
+	Changed     time.Time         // last write
 }
 
 // RoleByARN returns the role with the given ARN (role names compare
@@ -35,7 +37,7 @@ func (s *Service) RoleByARN(arn string) (Role, bool) {
 		return Role{}, false
 	}
 	return Role{Name: r.Name, ARN: r.ARN, Path: r.Path, TrustPolicy: r.Trust,
-		Inline: maps.Clone(r.Inline), Attached: append([]string(nil), r.Attached...)}, true
+		Inline: maps.Clone(r.Inline), Attached: append([]string(nil), r.Attached...), Changed: r.Changed}, true
 }
 
 // roleName extracts the name from arn:aws:iam::<account>:role/<path><name>.
@@ -51,7 +53,7 @@ func roleName(arn, account string) (string, bool) {
 // service principal (e.g. "lambda.amazonaws.com") call sts:AssumeRole.
 func (s *Service) CanAssume(roleARN, servicePrincipal string) bool {
 	r, ok := s.RoleByARN(roleARN)
-	if !ok {
+	if !ok || s.propagating(r) {
 		return false
 	}
 	doc, err := policy.Parse(r.TrustPolicy, policy.Any)
@@ -68,6 +70,9 @@ func (s *Service) Evaluate(roleARN string, req policy.Request) (d policy.Decisio
 	r, ok := s.RoleByARN(roleARN)
 	if !ok {
 		return policy.ImplicitDeny, false
+	}
+	if s.propagating(r) {
+		return policy.ImplicitDeny, true
 	}
 	var docs []*policy.Document
 	for _, doc := range r.Inline {
@@ -88,4 +93,10 @@ func (s *Service) Evaluate(roleARN string, req policy.Request) (d policy.Decisio
 func ManagedPolicyDocument(arn string) (string, bool) {
 	mp, ok := managedPolicies[arn]
 	return mp.Document, ok
+}
+
+// propagating reports whether r changed too recently to be in effect (see
+// Options.Propagation).
+func (s *Service) propagating(r Role) bool {
+	return s.opts.Propagation > 0 && s.env.Clock.Now().Before(r.Changed.Add(s.opts.Propagation))
 }

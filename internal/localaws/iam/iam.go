@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"time"
 
 	"github.com/edasctl/edasctl/internal/localaws/awsproto"
 	"github.com/edasctl/edasctl/internal/localaws/service"
@@ -35,6 +36,26 @@ type Service struct {
 	roles map[string]*role // by lower-case name: IAM names are case-insensitive
 
 	actions map[string]handler // set by New, read-only after
+	opts    Options
+}
+
+// Options tune the service.
+type Options struct {
+	// Propagation simulates IAM's eventual consistency (AWS-RULES I1): a
+	// role created or changed less than this long ago is not yet assumable
+	// and its permissions are not yet effective for other services. Zero,
+	// the default, makes every change effective at once.
+	Propagation time.Duration
+}
+
+// NewWithOptions is New with options.
+func NewWithOptions(env service.Env, opts Options) (*Service, error) {
+	s, err := New(env)
+	if err != nil {
+		return nil, err
+	}
+	s.opts = opts
+	return s, nil
 }
 
 // New loads the IAM state from env.Store and returns the service.

@@ -30,6 +30,9 @@ type role struct {
 	Tags        []tag             `json:"tags,omitempty"` // in insertion order
 	Inline      map[string]string `json:"inline,omitempty"`
 	Attached    []string          `json:"attached,omitempty"` // managed policy ARNs in attach order
+	// Changed is when the role was last written; with Options.Propagation
+	// the role (trust and permissions) takes effect that long after.
+	Changed time.Time `json:"changed"`
 }
 
 type tag struct {
@@ -56,6 +59,7 @@ func (r *role) clone() *role {
 func key(name string) string { return strings.ToLower(name) }
 
 func (s *Service) putRole(r *role) error {
+	r.Changed = s.env.Clock.Now()
 	b, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encode role %s: %w", r.Name, err)
