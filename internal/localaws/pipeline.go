@@ -174,18 +174,42 @@ func (p *pipeline) drainS3() error {
 	if err != nil {
 		return err
 	}
+	// Delivered entries leave the outbox in one transaction per drain (at
+	// most maxBatch at a time), not one each.
+	const maxBatch = 256
+	var done []string
+	flush := func() error {
+		if len(done) == 0 {
+			return nil
+		}
+		err := p.env.Store.Update(func(tx *store.Tx) error {
+			for _, k := range done {
+				if err := tx.Delete(tableS3Outbox, k); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		done = done[:0]
+		return err
+	}
 	for _, e := range entries {
 		if err := p.deliverS3(e.n); err != nil {
 			if !errors.Is(err, sns.ErrUndeliverable) {
+				if ferr := flush(); ferr != nil {
+					return ferr
+				}
 				return err
 			}
 			p.env.Log.Warn("s3 notifications: dropping undeliverable notification", "bucket", e.n.Bucket, "destination", e.n.ARN, "err", err)
 		}
-		if err := p.env.Store.Update(func(tx *store.Tx) error { return tx.Delete(tableS3Outbox, e.key) }); err != nil {
-			return err
+		if done = append(done, e.key); len(done) == maxBatch {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return flush()
 }
 
 func (p *pipeline) deliverS3(n s3Notification) error {

@@ -29,7 +29,7 @@ type fanout struct {
 	queueURL, queueARN string
 }
 
-func newFanout(t *testing.T, cfg aws.Config, topicPolicy, queuePolicy bool) *fanout {
+func newFanout(t testing.TB, cfg aws.Config, topicPolicy, queuePolicy bool) *fanout {
 	t.Helper()
 	ctx := context.Background()
 	f := &fanout{
