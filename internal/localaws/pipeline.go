@@ -193,17 +193,48 @@ func (p *pipeline) drainS3() error {
 		done = done[:0]
 		return err
 	}
-	for _, e := range entries {
-		if err := p.deliverS3(e.n); err != nil {
-			if !errors.Is(err, sns.ErrUndeliverable) {
-				if ferr := flush(); ferr != nil {
-					return ferr
+	for i := 0; i < len(entries); {
+		e := entries[i]
+		if e.n.Destination == "sns" {
+			// A run of notifications for one topic is published in one
+			// transaction.
+			var batch []sns.ServiceMessage
+			var keys []string
+			j := i
+			for ; j < len(entries) && j-i < maxBatch && entries[j].n.Destination == "sns" && entries[j].n.ARN == e.n.ARN; j++ {
+				n := entries[j].n
+				if err := p.s3MayPublish(n.Bucket, n.ARN); err != nil {
+					p.env.Log.Warn("s3 notifications: dropping undeliverable notification", "bucket", n.Bucket, "destination", n.ARN, "err", err)
+					done = append(done, entries[j].key)
+					continue
 				}
-				return err
+				batch = append(batch, sns.ServiceMessage{Message: n.Message, Subject: s3NotificationSubject})
+				keys = append(keys, entries[j].key)
 			}
-			p.env.Log.Warn("s3 notifications: dropping undeliverable notification", "bucket", e.n.Bucket, "destination", e.n.ARN, "err", err)
+			if len(batch) > 0 {
+				if _, err := p.sns.PublishBatchFromService(p.ctx, e.n.ARN, batch); err != nil {
+					if ferr := flush(); ferr != nil {
+						return ferr
+					}
+					return err
+				}
+			}
+			done = append(done, keys...)
+			i = j
+		} else {
+			if err := p.deliverS3(e.n); err != nil {
+				if !errors.Is(err, sns.ErrUndeliverable) {
+					if ferr := flush(); ferr != nil {
+						return ferr
+					}
+					return err
+				}
+				p.env.Log.Warn("s3 notifications: dropping undeliverable notification", "bucket", e.n.Bucket, "destination", e.n.ARN, "err", err)
+			}
+			done = append(done, e.key)
+			i++
 		}
-		if done = append(done, e.key); len(done) == maxBatch {
+		if len(done) >= maxBatch {
 			if err := flush(); err != nil {
 				return err
 			}

@@ -80,6 +80,39 @@ func (s *Service) PublishedCount(topicARN string) int64 {
 	return pub.n
 }
 
+// A ServiceMessage is one message of PublishBatchFromService.
+type ServiceMessage struct {
+	Message, Subject string
+	Attributes       map[string]MessageAttribute
+}
+
+// PublishBatchFromService publishes msgs to one topic as
+// PublishFromService does, in one durable transaction: the S3 notification
+// dispatcher hands over a burst of events at once.
+func (s *Service) PublishBatchFromService(ctx context.Context, topicARN string, msgs []ServiceMessage) ([]string, error) {
+	ms := make([]message, len(msgs))
+	for i, in := range msgs {
+		m := message{Body: in.Message, Subject: in.Subject, Attrs: in.Attributes}
+		if in.Message == "" {
+			return nil, fmt.Errorf("publish to %s: %w", topicARN, invalidParameter("Empty message"))
+		}
+		for name, a := range in.Attributes {
+			if err := checkMessageAttribute(name, a); err != nil {
+				return nil, fmt.Errorf("publish to %s: %w", topicARN, err)
+			}
+		}
+		if m.size() > maxMessageBytes {
+			return nil, fmt.Errorf("publish to %s: %w", topicARN, invalidParameter("Message too long"))
+		}
+		ms[i] = m
+	}
+	ids, err := s.publishMessages(ctx, topicARN, ms)
+	if err != nil {
+		return nil, fmt.Errorf("publish to %s: %w", topicARN, err)
+	}
+	return ids, nil
+}
+
 // PublishFromService publishes a message on behalf of an AWS service (S3
 // event notifications), with the same limits and fan-out as Publish but no
 // access check: the caller has checked the topic policy. When it returns

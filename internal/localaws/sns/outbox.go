@@ -134,7 +134,7 @@ func (s *Service) DrainOutbox(ctx context.Context, deliver DeliverFunc) (int, er
 
 func (s *Service) deliverIDs(ctx context.Context, ids []string, deliver DeliverFunc) (int, error) {
 	var errs []error
-	removed := 0
+	var gone []Delivery // delivered or undeliverable: to remove from the outbox together
 	for _, id := range ids {
 		if ctx.Err() != nil {
 			errs = append(errs, ctx.Err())
@@ -149,13 +149,7 @@ func (s *Service) deliverIDs(ctx context.Context, ids []string, deliver DeliverF
 			if err != nil {
 				s.env.Log.Warn("sns: dropping undeliverable message", "subscription", d.SubscriptionARN, "messageId", d.MessageID, "err", err)
 			}
-			if serr := s.env.Store.Update(func(tx *store.Tx) error { return tx.Delete(tableOutbox, id) }); serr != nil {
-				s.outbox.finish(id, false, d)
-				errs = append(errs, serr)
-				continue
-			}
-			s.outbox.finish(id, true, d)
-			removed++
+			gone = append(gone, d)
 			continue
 		}
 		d.Attempts++
@@ -166,6 +160,29 @@ func (s *Service) deliverIDs(ctx context.Context, ids []string, deliver DeliverF
 		}
 		s.outbox.finish(id, false, d)
 		errs = append(errs, fmt.Errorf("deliver %s to %s: %w", d.MessageID, d.Endpoint, err))
+	}
+	// One transaction removes every finished delivery. If it fails they stay
+	// and are delivered again later: at least once, never lost.
+	if len(gone) == 0 {
+		return 0, errors.Join(errs...)
+	}
+	serr := s.env.Store.Update(func(tx *store.Tx) error {
+		for _, d := range gone {
+			if err := tx.Delete(tableOutbox, d.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if serr != nil {
+		errs = append(errs, serr)
+	}
+	for _, d := range gone {
+		s.outbox.finish(d.ID, serr == nil, d)
+	}
+	removed := 0
+	if serr == nil {
+		removed = len(gone)
 	}
 	return removed, errors.Join(errs...)
 }
