@@ -20,6 +20,7 @@ import (
 	"github.com/edasctl/edasctl/internal/cli/packagecmd"
 	"github.com/edasctl/edasctl/internal/cli/stack"
 	"github.com/edasctl/edasctl/internal/cli/statuscmd"
+	"github.com/edasctl/edasctl/internal/cli/tailcmd"
 	"github.com/edasctl/edasctl/internal/cli/upcmd"
 	"github.com/edasctl/edasctl/internal/version"
 )
@@ -82,6 +83,9 @@ whole pipeline also runs on one machine with no account and no Docker.`,
 		c.GroupID = "pipeline"
 		root.AddCommand(c)
 	}
+	tail := tailcmd.NewCmd(tailcmd.Deps{IO: f.IO, JSON: g.JSON, Stack: stackDeps}, nil)
+	tail.GroupID = "daily"
+	root.AddCommand(tail)
 	demo := democmd.NewCmd(democmd.Deps{IO: f.IO, CI: ci}, nil)
 	demo.GroupID = "daily"
 	root.AddCommand(demo)

@@ -12,12 +12,6 @@ func pendingVerbs() []*cobra.Command {
 			GroupID: "daily",
 			Example: "  edasctl upload cat.jpg --wait\n  edasctl upload photos/ --recursive",
 		},
-		{
-			Use:     "tail",
-			Short:   "Follow every consumer's logs, merged in time order",
-			GroupID: "daily",
-			Example: "  edasctl tail -f\n  edasctl tail --since 1h --filter '{ $.outcome = \"error\" }'",
-		},
 	}
 	for _, c := range verbs {
 		c.Args = cobra.ArbitraryArgs

@@ -11,7 +11,6 @@
 package iam
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"sync"
@@ -68,22 +67,9 @@ func New(env service.Env) (*Service, error) {
 	return s, nil
 }
 
+// ServeHTTP serves one query-protocol request.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	reqID := awsproto.NewRequestID()
-	defer func() {
-		if p := recover(); p != nil {
-			s.env.Log.Error("iam: panic serving request", "panic", p)
-			awsproto.WriteQueryError(w, awsproto.ErrInternal, xmlns, reqID)
-		}
-	}()
-	if err := s.serve(w, r, reqID); err != nil {
-		var e *awsproto.Error
-		if !errors.As(err, &e) {
-			s.env.Log.Error("iam: internal error", "err", err)
-			e = awsproto.ErrInternal
-		}
-		awsproto.WriteQueryError(w, e, xmlns, reqID)
-	}
+	awsproto.ServeQuery(w, r, "iam", xmlns, s.env.Log, s.serve)
 }
 
 // A handler serves one action and returns its Result element's value (nil

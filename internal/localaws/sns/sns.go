@@ -10,7 +10,6 @@
 package sns
 
 import (
-	"errors"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -68,22 +67,9 @@ func NewWithOptions(env service.Env, opts Options) (*Service, error) {
 	return s, nil
 }
 
+// ServeHTTP serves one query-protocol request.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	reqID := awsproto.NewRequestID()
-	defer func() {
-		if p := recover(); p != nil {
-			s.env.Log.Error("sns: panic serving request", "panic", p)
-			awsproto.WriteQueryError(w, awsproto.ErrInternal, xmlns, reqID)
-		}
-	}()
-	if err := s.serve(w, r, reqID); err != nil {
-		var e *awsproto.Error
-		if !errors.As(err, &e) {
-			s.env.Log.Error("sns: internal error", "err", err)
-			e = awsproto.ErrInternal
-		}
-		awsproto.WriteQueryError(w, e, xmlns, reqID)
-	}
+	awsproto.ServeQuery(w, r, "sns", xmlns, s.env.Log, s.serve)
 }
 
 // A handler serves one action; it returns the Result element's value (nil

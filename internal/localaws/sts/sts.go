@@ -4,7 +4,6 @@
 package sts
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/edasctl/edasctl/internal/localaws/awsproto"
@@ -28,16 +27,9 @@ type callerIdentity struct {
 	Account string `xml:"Account"`
 }
 
+// ServeHTTP serves one query-protocol request.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	reqID := awsproto.NewRequestID()
-	if err := s.serve(w, r, reqID); err != nil {
-		var e *awsproto.Error
-		if !errors.As(err, &e) {
-			s.env.Log.Error("sts: internal error", "err", err)
-			e = awsproto.ErrInternal
-		}
-		awsproto.WriteQueryError(w, e, xmlns, reqID)
-	}
+	awsproto.ServeQuery(w, r, "sts", xmlns, s.env.Log, s.serve)
 }
 
 func (s *Service) serve(w http.ResponseWriter, r *http.Request, reqID string) error {
