@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"time"
@@ -16,7 +17,9 @@ import (
 	"github.com/edasctl/edasctl/internal/awsenv"
 	"github.com/edasctl/edasctl/internal/build"
 	"github.com/edasctl/edasctl/internal/cli/render"
+	"github.com/edasctl/edasctl/internal/cli/stack"
 	"github.com/edasctl/edasctl/internal/cli/statuscmd"
+	"github.com/edasctl/edasctl/internal/cli/tailcmd"
 	"github.com/edasctl/edasctl/internal/config"
 	"github.com/edasctl/edasctl/internal/iostreams"
 	"github.com/edasctl/edasctl/internal/provision"
@@ -129,13 +132,32 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	say("deployed %d resources (%s)", len(results), render.Counts(results))
 
+	// The consumers' log lines stream to stderr while the demo waits for
+	// their outputs, rendered as `edasctl tail -f` renders them.
+	tailCtx, stopTail := context.WithCancel(ctx)
+	tailDone := make(chan error, 1)
+	st := &stack.Stack{Config: cfg, AWS: awsCfg, Clients: clients, Target: target, Local: true}
+	go func() {
+		logIO := &iostreams.Streams{In: opts.IO.In, Out: opts.IO.ErrOut, ErrOut: io.Discard}
+		tailDone <- tailcmd.Run(tailCtx, &tailcmd.Options{IO: logIO, Follow: true,
+			Stack: func(context.Context) (*stack.Stack, error) { return st, nil }})
+	}()
 	w := newWatcher(awsCfg, cfg, target, opts.IO)
 	uploads, err := w.upload(ctx, opts.Samples)
-	if err != nil {
-		return err
+	if err == nil {
+		say("uploaded %d files; the consumers at work:", len(uploads))
+		err = w.await(ctx, uploads, opts.Timeout)
 	}
-	say("uploaded %d files; watching the consumers…", len(uploads))
-	if err := w.await(ctx, uploads, opts.Timeout); err != nil {
+	if err == nil {
+		// The last lines are written when the last invocations end; give
+		// the tail two polls to show them.
+		time.Sleep(500 * time.Millisecond)
+	}
+	stopTail()
+	if terr := <-tailDone; terr != nil && err == nil {
+		err = fmt.Errorf("follow the logs: %w", terr)
+	}
+	if err != nil {
 		return err
 	}
 

@@ -37,7 +37,7 @@ func TestDemoRunsTheWholeLoopAndCleansUp(t *testing.T) {
 	if strings.Contains(stdout.String(), "thumbnails/notes.txt") {
 		t.Error("the text file got a thumbnail: the thumbnail filter policy did not apply")
 	}
-	for _, want := range []string{"λ catalog   ok      uploads/notes.txt", "λ thumbnail ok      uploads/sunset.jpg", "the local AWS and its data are gone"} {
+	for _, want := range []string{"uploads/notes.txt → catalog/notes.txt.json", "uploads/sunset.jpg → thumbnails/sunset.jpg", "the local AWS and its data are gone"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}

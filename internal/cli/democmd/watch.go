@@ -3,8 +3,6 @@ package democmd
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"mime"
@@ -14,8 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/edasctl/edasctl/internal/awsenv"
@@ -31,9 +27,6 @@ type watcher struct {
 	cfg    *config.Config
 	bucket string
 	s3     *s3.Client
-	logs   *cloudwatchlogs.Client
-	since  time.Time
-	seen   map[string]bool // log event IDs already printed
 }
 
 // upload is one uploaded sample and the outputs it should produce.
@@ -44,10 +37,7 @@ type upload struct {
 func newWatcher(awsCfg aws.Config, cfg *config.Config, t provision.Target, ios *iostreams.Streams) *watcher {
 	return &watcher{
 		ios: ios, cfg: cfg, bucket: cfg.BucketName(t.Account, t.Region),
-		s3:    s3.NewFromConfig(awsCfg, awsenv.S3Options(awsCfg)),
-		logs:  cloudwatchlogs.NewFromConfig(awsCfg),
-		since: time.Now().Add(-time.Second),
-		seen:  map[string]bool{},
+		s3: s3.NewFromConfig(awsCfg, awsenv.S3Options(awsCfg)),
 	}
 }
 
@@ -78,8 +68,8 @@ func (w *watcher) upload(ctx context.Context, files fs.FS) ([]upload, error) {
 	return ups, err
 }
 
-// await prints the consumers' log lines as they arrive until every upload
-// has its outputs, or the timeout passes.
+// await returns once every upload has its outputs, or fails when the
+// timeout passes first.
 func (w *watcher) await(ctx context.Context, ups []upload, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	pending := map[string]bool{}
@@ -90,15 +80,12 @@ func (w *watcher) await(ctx context.Context, ups []upload, timeout time.Duration
 		}
 	}
 	for {
-		w.printLogs(ctx)
 		for key := range pending {
 			if _, err := w.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(w.bucket), Key: aws.String(key)}); err == nil {
 				delete(pending, key)
 			}
 		}
 		if len(pending) == 0 {
-			time.Sleep(150 * time.Millisecond) // let the last REPORT lines land
-			w.printLogs(ctx)
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -114,51 +101,6 @@ func (w *watcher) await(ctx context.Context, ups []upload, timeout time.Duration
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-}
-
-// printLogs prints the handler's record lines logged since the demo began.
-func (w *watcher) printLogs(ctx context.Context) {
-	for _, c := range w.cfg.Consumers {
-		in := &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(w.cfg.LogGroupName(c.Name)), StartTime: aws.Int64(w.since.UnixMilli())}
-		for {
-			out, err := w.logs.FilterLogEvents(ctx, in)
-			var nf *cwltypes.ResourceNotFoundException
-			if errors.As(err, &nf) || err != nil {
-				break
-			}
-			for _, ev := range out.Events {
-				id := aws.ToString(ev.EventId)
-				if w.seen[id] {
-					continue
-				}
-				w.seen[id] = true
-				w.printLine(c.Name, aws.ToString(ev.Message))
-			}
-			if out.NextToken == nil {
-				break
-			}
-			in.NextToken = out.NextToken
-		}
-	}
-}
-
-func (w *watcher) printLine(consumer, msg string) {
-	var rec handler.LogRecord
-	if json.Unmarshal([]byte(msg), &rec) != nil || rec.Msg != handler.LogMessage {
-		return // runtime lines (START/END/REPORT) stay in `edasctl tail --raw`
-	}
-	detail := rec.Output
-	switch rec.Outcome {
-	case handler.OutcomeError:
-		detail = rec.Error
-	case handler.OutcomeSkipped, handler.OutcomeIgnored:
-		detail = rec.Reason
-	}
-	key := rec.Key
-	if key == "" {
-		key = "(test event)"
-	}
-	fmt.Fprintf(w.ios.ErrOut, "  λ %-9s %-7s %-28s → %s (%.1f ms)\n", consumer, rec.Outcome, key, detail, rec.DurationMs)
 }
 
 // listOutputs prints every output object, as data, on stdout.
