@@ -6,22 +6,24 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/edasctl/edasctl/internal/awsenv"
+	"github.com/edasctl/edasctl/internal/cli/benchcmd"
 	"github.com/edasctl/edasctl/internal/cli/cmdutil"
 	"github.com/edasctl/edasctl/internal/cli/configcmd"
 	"github.com/edasctl/edasctl/internal/cli/democmd"
 	"github.com/edasctl/edasctl/internal/cli/downcmd"
 	"github.com/edasctl/edasctl/internal/cli/localcmd"
 	"github.com/edasctl/edasctl/internal/cli/packagecmd"
+	"github.com/edasctl/edasctl/internal/cli/redrivecmd"
 	"github.com/edasctl/edasctl/internal/cli/stack"
 	"github.com/edasctl/edasctl/internal/cli/statuscmd"
 	"github.com/edasctl/edasctl/internal/cli/tailcmd"
 	"github.com/edasctl/edasctl/internal/cli/upcmd"
+	"github.com/edasctl/edasctl/internal/cli/uploadcmd"
 	"github.com/edasctl/edasctl/internal/version"
 )
 
@@ -83,15 +85,18 @@ whole pipeline also runs on one machine with no account and no Docker.`,
 		c.GroupID = "pipeline"
 		root.AddCommand(c)
 	}
-	tail := tailcmd.NewCmd(tailcmd.Deps{IO: f.IO, JSON: g.JSON, Stack: stackDeps}, nil)
-	tail.GroupID = "daily"
-	root.AddCommand(tail)
+	for _, c := range []*cobra.Command{
+		uploadcmd.NewCmd(uploadcmd.Deps{IO: f.IO, JSON: g.JSON, CI: ci, Stack: stackDeps}, nil),
+		tailcmd.NewCmd(tailcmd.Deps{IO: f.IO, JSON: g.JSON, Stack: stackDeps}, nil),
+		benchcmd.NewCmd(benchcmd.Deps{IO: f.IO, JSON: g.JSON, CI: ci, Stack: stackDeps}, nil),
+		redrivecmd.NewCmd(redrivecmd.Deps{IO: f.IO, JSON: g.JSON, CI: ci, Stack: stackDeps}, nil),
+	} {
+		c.GroupID = "daily"
+		root.AddCommand(c)
+	}
 	demo := democmd.NewCmd(democmd.Deps{IO: f.IO, CI: ci}, nil)
 	demo.GroupID = "daily"
 	root.AddCommand(demo)
-	for _, c := range pendingVerbs() {
-		root.AddCommand(c)
-	}
 	pkg := packagecmd.NewCmd(packagecmd.Deps{IO: f.IO, JSON: g.JSON}, nil)
 	pkg.GroupID = "tools"
 	root.AddCommand(pkg)
@@ -114,12 +119,4 @@ func validateGlobals(g *GlobalFlags) error {
 		return cmdutil.FlagErrorf("--local and --endpoint-url cannot be used together: --local means --endpoint-url %s", awsenv.LocalEndpoint)
 	}
 	return nil
-}
-
-// notImplemented is the RunE of a verb whose issue is not done yet: it fails
-// with a clear message instead of pretending to succeed.
-func notImplemented(verb string) func(*cobra.Command, []string) error {
-	return func(*cobra.Command, []string) error {
-		return fmt.Errorf("edasctl %s: %w", verb, cmdutil.ErrNotImplemented)
-	}
 }

@@ -58,11 +58,23 @@ type pipeline struct {
 		sync.Mutex
 		n uint64
 	}
+
+	// hidden holds the outbox keys of notifications whose objects are
+	// durable but not yet readable, by object (bucket and sequencer): the
+	// dispatcher must not deliver them before S3's read-after-write
+	// guarantee holds. An entry of a transaction that rolled back stays
+	// here harmlessly (its key never appears in the outbox).
+	hidden struct {
+		sync.Mutex
+		keys map[string][]string
+	}
 }
 
 func newPipeline(env service.Env) *pipeline {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &pipeline{env: env, ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1)}
+	p := &pipeline{env: env, ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1)}
+	p.hidden.keys = map[string][]string{}
+	return p
 }
 
 // start runs the dispatchers; call it once every service is built.
@@ -100,7 +112,11 @@ func (p *pipeline) onObjectCreated(tx *store.Tx, ev s3.ObjectCreated) error {
 		if err != nil {
 			return err
 		}
-		return tx.Put(tableS3Outbox, p.outboxKey(), data)
+		key := p.outboxKey()
+		p.hidden.Lock()
+		p.hidden.keys[objectID(ev)] = append(p.hidden.keys[objectID(ev)], key)
+		p.hidden.Unlock()
+		return tx.Put(tableS3Outbox, key, data)
 	}
 	for _, t := range cfg.Topics {
 		if s3.Matches(t.Events, t.Filter, event, ev.Key) {
@@ -116,8 +132,34 @@ func (p *pipeline) onObjectCreated(tx *store.Tx, ev s3.ObjectCreated) error {
 			}
 		}
 	}
-	tx.OnCommit(p.wake)
 	return nil
+}
+
+// onObjectVisible is S3's hook once an object is readable: its
+// notifications may go.
+func (p *pipeline) onObjectVisible(ev s3.ObjectCreated) {
+	p.hidden.Lock()
+	_, had := p.hidden.keys[objectID(ev)]
+	delete(p.hidden.keys, objectID(ev))
+	p.hidden.Unlock()
+	if had {
+		p.wake()
+	}
+}
+
+func objectID(ev s3.ObjectCreated) string { return ev.Bucket + "\x00" + ev.Sequencer }
+
+// hiddenKeys returns the outbox keys whose objects are not yet readable.
+func (p *pipeline) hiddenKeys() map[string]bool {
+	p.hidden.Lock()
+	defer p.hidden.Unlock()
+	out := map[string]bool{}
+	for _, keys := range p.hidden.keys {
+		for _, k := range keys {
+			out[k] = true
+		}
+	}
+	return out
 }
 
 // outboxKey returns keys that sort in creation order and never collide.
@@ -160,8 +202,12 @@ func (p *pipeline) drainS3() error {
 		n   s3Notification
 	}
 	var entries []entry
+	hidden := p.hiddenKeys()
 	err := p.env.Store.View(func(tx *store.Tx) error {
 		return tx.Scan(tableS3Outbox, "", func(k string, v []byte) error {
+			if hidden[k] {
+				return nil // its object is not readable yet; OnObjectVisible wakes us
+			}
 			var n s3Notification
 			if err := json.Unmarshal(v, &n); err != nil {
 				p.env.Log.Error("s3 notifications: dropping a corrupt outbox entry", "key", k, "err", err)

@@ -2,10 +2,7 @@
 // which exit code and hint to use.
 package cmdutil
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // Exit codes, decided in one place (Main). Scripts may rely on them.
 const (
@@ -52,7 +49,3 @@ type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
-
-// ErrNotImplemented marks verbs whose issue is not done yet; they fail, never
-// pretend to succeed.
-var ErrNotImplemented = errors.New("not implemented yet")

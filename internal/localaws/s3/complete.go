@@ -95,6 +95,7 @@ func (s *Service) completeMultipartUpload(rq *request, uploadID string) error {
 		c.place(b, v)
 		return nil
 	}
+	var ev ObjectCreated
 	write := func(tx *store.Tx) error {
 		if err := tx.Delete(tableUpload, uploadRow(b.name, uploadID)); err != nil {
 			return err
@@ -102,10 +103,11 @@ func (s *Service) completeMultipartUpload(rq *request, uploadID string) error {
 		if err := tx.DeletePrefix(tablePart, uploadRow(b.name, uploadID)+"/"); err != nil {
 			return err
 		}
-		return s.emit(tx, rq, b, v, EventComplete)
+		return s.emit(tx, rq, b, v, EventComplete, &ev)
 	}
 	var unused []*part
 	after := func() {
+		s.visible(ev)
 		delete(b.uploads, uploadID)
 		for _, p := range u.parts {
 			if !containsPart(chosen, p) && p.Body != nil {

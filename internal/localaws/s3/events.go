@@ -60,12 +60,13 @@ func (s *Service) objectCreated(rq *request, b *bucket, v *objectVersion, name s
 }
 
 // emit calls the OnObjectCreated hook inside tx with the event of v, which
-// rq created in b.
-func (s *Service) emit(tx *store.Tx, rq *request, b *bucket, v *objectVersion, name string) error {
+// rq created in b, and keeps the event in *out for visible.
+func (s *Service) emit(tx *store.Tx, rq *request, b *bucket, v *objectVersion, name string, out *ObjectCreated) error {
 	if s.opts.OnObjectCreated == nil {
 		return nil
 	}
 	ev := s.objectCreated(rq, b, v, name)
+	*out = ev
 	if err := s.opts.OnObjectCreated(tx, ev); err != nil {
 		return fmt.Errorf("hand off %s event: %w", ev.EventName, err)
 	}
@@ -109,4 +110,12 @@ func (s *Service) BucketOwnerAccount(bucket string) (account, region string, ok 
 		return "", "", false
 	}
 	return s.env.Account, b.region, true
+}
+
+// visible calls the OnObjectVisible hook with ev, once the object it
+// describes is readable; a zero ev (no hook ran) is ignored.
+func (s *Service) visible(ev ObjectCreated) {
+	if s.opts.OnObjectVisible != nil && ev.EventName != "" {
+		s.opts.OnObjectVisible(ev)
+	}
 }

@@ -239,5 +239,6 @@ func (s *Service) commitObject(rq *request, b *bucket, v *objectVersion, event s
 		c.place(b, v)
 		return nil
 	}
-	return s.mutate(b, plan, func(tx *store.Tx) error { return s.emit(tx, rq, b, v, event) }, nil)
+	var ev ObjectCreated
+	return s.mutate(b, plan, func(tx *store.Tx) error { return s.emit(tx, rq, b, v, event, &ev) }, func() { s.visible(ev) })
 }

@@ -28,9 +28,18 @@ type Options struct {
 	// aborts the request with a 500 and the object is not created. The
 	// transaction may be shared with other requests and retried alone if
 	// it fails, so the hook may run more than once for one object and must
-	// have no effect outside tx. It runs under the key's lock and must not
-	// call back into the Service.
+	// have no effect outside tx. It runs under the key's lock (not the
+	// bucket's): it may read NotificationConfiguration, nothing else.
 	OnObjectCreated func(tx *store.Tx, ev ObjectCreated) error
+
+	// OnObjectVisible, when set, is called once per created object after the
+	// object became readable — after the commit that made it durable — with
+	// the event OnObjectCreated saw. A hand-off written by OnObjectCreated
+	// must not be delivered before this call, or a consumer could read the
+	// notification before the object (S3 has read-after-write consistency).
+	// It runs under the bucket's lock and must not call back into the
+	// Service.
+	OnObjectVisible func(ev ObjectCreated)
 
 	// ValidateNotification, when set, vets a notification configuration
 	// before PutBucketNotificationConfiguration stores it (S3 checks that

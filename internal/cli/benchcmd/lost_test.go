@@ -1,0 +1,84 @@
+package benchcmd
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/edasctl/edasctl/internal/cli/stack"
+	"github.com/edasctl/edasctl/internal/config"
+	"github.com/edasctl/edasctl/internal/iostreams"
+	"github.com/edasctl/edasctl/internal/provision"
+)
+
+// blackHoleS3 accepts uploads and never shows an output: a pipeline that
+// loses everything. It records the calls that would delete objects.
+type blackHoleS3 struct {
+	s3API
+	mu      sync.Mutex
+	puts    int
+	deletes int
+}
+
+func (f *blackHoleS3) PutObject(context.Context, *s3.PutObjectInput, ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.puts++
+	return &s3.PutObjectOutput{}, nil
+}
+
+func (f *blackHoleS3) ListObjectsV2(context.Context, *s3.ListObjectsV2Input, ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	return &s3.ListObjectsV2Output{}, nil
+}
+
+func (f *blackHoleS3) ListObjectVersions(context.Context, *s3.ListObjectVersionsInput, ...func(*s3.Options)) (*s3.ListObjectVersionsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.deletes++
+	return &s3.ListObjectVersionsOutput{}, nil
+}
+
+func TestLostResultsAreCountedNamedAndKept(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	cfg := config.Default()
+	st := &stack.Stack{Config: cfg, Target: provision.Target{Account: "000000000000", Region: "us-east-1"}, Local: true}
+	opts := &Options{IO: ios, Objects: 12, Size: 16, Concurrency: 3, Timeout: 300 * time.Millisecond, PollInterval: 10 * time.Millisecond}
+	fake := &blackHoleS3{}
+	r := newRunner(opts, st, cfg.Consumers[1], "run1", fake, nil)
+
+	rep, err := r.run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Uploaded != 12 || rep.Processed != 0 || rep.Lost != 12 || !rep.Kept {
+		t.Fatalf("uploaded %d processed %d lost %d kept %v; want 12, 0, 12, kept", rep.Uploaded, rep.Processed, rep.Lost, rep.Kept)
+	}
+	if len(rep.LostKeys) != maxLostKeys || rep.LostKeys[0] != "uploads/bench/run1/0.bin" {
+		t.Errorf("lost keys %v, want the first %d, starting with uploads/bench/run1/0.bin", rep.LostKeys, maxLostKeys)
+	}
+	if fake.deletes != 0 {
+		t.Errorf("cleanup ran %d times; lost results must keep the run's objects", fake.deletes)
+	}
+}
+
+func TestKeyLayoutFollowsTheCatalogConsumersFilter(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		filter    config.Filter
+		base, ext string
+	}{
+		{name: "no filter: the input prefix and .bin", base: "uploads/", ext: ".bin"},
+		{name: "a suffix filter: its first suffix", filter: config.Filter{Suffix: []string{".json", ".txt"}}, base: "uploads/", ext: ".json"},
+		{name: "a prefix filter: its first prefix", filter: config.Filter{Prefix: []string{"uploads/docs/"}}, base: "uploads/docs/", ext: ".bin"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base, ext := keyLayout("uploads/", tc.filter)
+			if base != tc.base || ext != tc.ext {
+				t.Fatalf("keyLayout = %q, %q; want %q, %q", base, ext, tc.base, tc.ext)
+			}
+		})
+	}
+}
