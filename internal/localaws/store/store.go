@@ -36,6 +36,9 @@ type Store struct {
 	mu sync.Mutex // serialises transactions on db's single connection
 	db *sql.DB
 	st statements
+
+	pendingMu sync.Mutex // guards pending
+	pending   []*call    // Updates waiting for the next group commit
 }
 
 // statements are prepared once: preparing SQL on every call costs more than
@@ -109,34 +112,100 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// Update runs fn in one read-write transaction and commits it if fn returns
-// nil. When Update returns nil the changes are durable (see the package doc).
+// Update runs fn in a read-write transaction and commits it if fn returns
+// nil; if fn returns an error, nothing fn wrote is kept. When Update returns
+// nil the changes are durable (see the package doc).
+//
+// Concurrent Updates are committed together (group commit): while one
+// transaction commits, the calls that arrive wait and then share the next
+// SQLite transaction, each inside a savepoint of its own, so a failing fn
+// undoes only its own writes. One commit costs about as much as one write,
+// so this multiplies the store's throughput under concurrent load; a lone
+// call pays nothing extra. fn must not call Update or View itself.
 func (s *Store) Update(fn func(*Tx) error) error {
-	after, err := s.update(fn)
-	for _, f := range after {
-		f()
+	c := &call{fn: fn, done: make(chan struct{})}
+	s.pendingMu.Lock()
+	s.pending = append(s.pending, c)
+	leader := len(s.pending) == 1
+	s.pendingMu.Unlock()
+	if leader {
+		s.commitPending()
 	}
-	return err
+	<-c.done
+	if c.err == nil {
+		for _, f := range c.onCommit {
+			f()
+		}
+	}
+	return c.err
 }
 
-// update runs one transaction under the lock and returns the OnCommit
-// functions to run once the lock is released.
-func (s *Store) update(fn func(*Tx) error) ([]func(), error) {
+// A call is one Update waiting for its group's commit.
+type call struct {
+	fn       func(*Tx) error
+	done     chan struct{} // closed when err and onCommit are set
+	err      error
+	onCommit []func()
+}
+
+// commitPending is run by the first caller of a group: it waits for the
+// connection, takes every call queued by then, and commits them as one
+// transaction.
+func (s *Store) commitPending() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.pendingMu.Lock()
+	group := s.pending
+	s.pending = nil
+	s.pendingMu.Unlock()
+	err := s.commitGroup(group)
+	for _, c := range group {
+		if err != nil && c.err == nil {
+			c.err = err
+			c.onCommit = nil
+		}
+		close(c.done)
+	}
+}
+
+func (s *Store) commitGroup(group []*call) error {
 	tx, err := s.db.BeginTx(context.Background(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("store: begin: %w", err)
+		return fmt.Errorf("store: begin: %w", err)
 	}
-	t := &Tx{tx: tx, st: &s.st}
-	if err := fn(t); err != nil {
-		tx.Rollback()
-		return nil, err
+	if len(group) == 1 {
+		c := group[0]
+		t := &Tx{tx: tx, st: &s.st}
+		if c.err = c.fn(t); c.err != nil {
+			tx.Rollback()
+			return nil
+		}
+		c.onCommit = t.onCommit
+	} else {
+		for _, c := range group {
+			if _, err := tx.Exec("SAVEPOINT call"); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("store: savepoint: %w", err)
+			}
+			t := &Tx{tx: tx, st: &s.st}
+			if c.err = c.fn(t); c.err != nil {
+				if _, err := tx.Exec("ROLLBACK TO call"); err != nil {
+					tx.Rollback()
+					return fmt.Errorf("store: rollback to savepoint: %w", err)
+				}
+			} else {
+				c.onCommit = t.onCommit
+			}
+			if _, err := tx.Exec("RELEASE call"); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("store: release savepoint: %w", err)
+			}
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("store: commit: %w", err)
+		return fmt.Errorf("store: commit: %w", err)
 	}
-	return t.onCommit, nil
+	return nil
 }
 
 // View runs fn in a read-only transaction.

@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -178,4 +180,63 @@ func TestOnCommitRunsOnlyAfterACommit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Concurrent Updates share transactions; a failing one must undo only its
+// own writes while the others commit.
+func TestConcurrentUpdatesCommitIndependently(t *testing.T) {
+	for name, s := range openBoth(t) {
+		t.Run(name, func(t *testing.T) {
+			var wg sync.WaitGroup
+			errs := make([]error, 200)
+			for i := 0; i < 200; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs[i] = s.Update(func(tx *Tx) error {
+						if err := tx.Put("t", fmt.Sprintf("k%03d", i), []byte("v")); err != nil {
+							return err
+						}
+						if i%7 == 0 {
+							return fmt.Errorf("fail %d", i)
+						}
+						return nil
+					})
+				}()
+			}
+			wg.Wait()
+			s.View(func(tx *Tx) error {
+				for i := 0; i < 200; i++ {
+					_, err := tx.Get("t", fmt.Sprintf("k%03d", i))
+					switch {
+					case i%7 == 0 && (errs[i] == nil || !errors.Is(err, ErrNotFound)):
+						t.Errorf("call %d failed (%v) but its write is visible (%v)", i, errs[i], err)
+					case i%7 != 0 && (errs[i] != nil || err != nil):
+						t.Errorf("call %d: Update %v, Get %v", i, errs[i], err)
+					}
+				}
+				return nil
+			})
+		})
+	}
+}
+
+func BenchmarkUpdateParallel(b *testing.B) {
+	s, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	val := make([]byte, 256)
+	var n atomic.Int64
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			if err := s.Update(func(tx *Tx) error { return tx.Put("t", fmt.Sprintf("k%012d", i), val) }); err != nil {
+				b.Error(err)
+			}
+		}
+	})
 }
