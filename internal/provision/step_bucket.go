@@ -354,12 +354,15 @@ func (b *bucketStep) delete(ctx context.Context, o *op) (Outcome, string, error)
 		return Kept, "kept on request (--keep-bucket)", nil
 	}
 	o.wait("bucket " + name + " to be emptied of every object version, delete marker and upload")
-	if err := emptyBucket(ctx, api, name); err != nil {
-		return "", "", err
-	}
-	// Listings can lag the deletes: BucketNotEmpty is retried (S12).
+	// Listings can lag the deletes (S12), and writers can keep writing while
+	// the bucket is emptied (S13) — a function still finishing a batch, since
+	// the functions are removed in parallel: BucketNotEmpty is retried, and
+	// every attempt empties the bucket again.
 	err = o.retry.do(ctx, o.Timeouts.BucketNotEmpty, func(err error) bool { return hasCode(err, "BucketNotEmpty") },
 		o.wait, "bucket "+name+" to report empty", func() error {
+			if err := emptyBucket(ctx, api, name); err != nil {
+				return err
+			}
 			_, err := api.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: &name})
 			if bucketMissing(err) {
 				return nil

@@ -132,13 +132,30 @@ func (f *functionStep) ensure(ctx context.Context, o *op) (Outcome, string, erro
 		return "", "", err
 	}
 	if out == nil {
-		arn, err := f.create(ctx, o)
-		if err != nil {
+		arn, cerr := f.create(ctx, o)
+		if cerr == nil {
+			return Created, arn, nil
+		}
+		if !isResourceConflict(cerr) {
+			return "", "", cerr
+		}
+		// Created meanwhile: a CreateFunction sent by an interrupted up can
+		// still land after this up has looked. Converge it below.
+		if out, err = f.get(ctx, o); err != nil {
 			return "", "", err
 		}
-		return Created, arn, nil
+		if out == nil {
+			return "", "", cerr
+		}
 	}
 	c := out.Configuration
+	// An interrupted up can leave the function Pending; it must be Active
+	// before it is updated or mapped (L1).
+	if c.State == lambdatypes.StatePending {
+		if err := f.waitActive(ctx, o); err != nil {
+			return "", "", err
+		}
+	}
 	arn := aws.ToString(c.FunctionArn)
 	cfgDiffs, codeDiffs := f.configDiffs(o, c), f.codeDiffs(o, c)
 	addTags := missingTags(out.Tags, o.cfg.ResourceTags())

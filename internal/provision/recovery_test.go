@@ -1,0 +1,74 @@
+package provision
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+)
+
+// Races the end-to-end tests found: another writer acts between this run's
+// read and its write.
+
+func TestBucketDelete_emptiesAgainWhenAWriterAddsAnObject(t *testing.T) {
+	// GIVEN a function that writes one more object after the bucket was
+	// emptied, just before DeleteBucket (AWS-RULES S13)
+	f := converged(t)
+	f.cloud.buckets[testBucket].versions = []fakeVersion{{key: "uploads/a.txt", id: "1"}}
+	var wrote atomic.Bool
+	f.cloud.onCall = func(call string) {
+		if call == "S3.DeleteBucket "+testBucket && !wrote.Swap(true) {
+			f.cloud.mu.Lock()
+			b := f.cloud.buckets[testBucket]
+			b.versions = append(b.versions, fakeVersion{key: "catalog/a.txt.json", id: "2"})
+			f.cloud.mu.Unlock()
+		}
+	}
+	// WHEN the bucket step deletes
+	outcome, _, err := f.step(t, "bucket").Delete(context.Background())
+	// THEN the late object is deleted too, and so is the bucket
+	if err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	mustEqual(t, "outcome", outcome, Deleted)
+	mustEqual(t, "DeleteObjects calls", f.cloud.count("S3.DeleteObjects"), 2)
+	if f.cloud.buckets[testBucket] != nil {
+		t.Error("bucket still there")
+	}
+}
+
+func TestFunction_createdMeanwhileIsConvergedNotFailed(t *testing.T) {
+	// GIVEN a CreateFunction of an interrupted run that lands between this
+	// run's GetFunction and its own CreateFunction, with other settings,
+	// leaving the function Pending
+	f := newFixture(t)
+	name := "edas-thumbnail"
+	var landed atomic.Bool
+	f.cloud.onCall = func(call string) {
+		if call != "Lambda.CreateFunction "+name || landed.Swap(true) {
+			return
+		}
+		_, err := fakeLambda{f.cloud}.CreateFunction(context.Background(), &lambda.CreateFunctionInput{
+			FunctionName: aws.String(name), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
+			Role: aws.String("arn:aws:iam::" + testAccount + ":role/" + name), MemorySize: aws.Int32(128), Timeout: aws.Int32(30),
+			Architectures: []lambdatypes.Architecture{lambdatypes.ArchitectureArm64},
+			Code:          &lambdatypes.FunctionCode{ZipFile: []byte("zip-1")},
+			Environment:   &lambdatypes.Environment{Variables: map[string]string{}},
+		})
+		if err != nil {
+			t.Errorf("the interrupted run's CreateFunction: %v", err)
+		}
+		f.cloud.mu.Lock()
+		f.cloud.functions[name].pendingFor = 1
+		f.cloud.mu.Unlock()
+	}
+	// WHEN Up runs
+	res := f.up(t)
+	// THEN the function is waited for and converged to the configuration
+	mustEqual(t, "function outcome", outcomes(res)["function/thumbnail"], Updated)
+	mustEqual(t, "memory", aws.ToInt32(f.cloud.functions[name].cfg.MemorySize), int32(256))
+	mustEqual(t, "stack tag", f.cloud.functions[name].tags["edas:stack"], "edas")
+}
