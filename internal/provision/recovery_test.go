@@ -2,6 +2,7 @@ package provision
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -71,4 +72,36 @@ func TestFunction_createdMeanwhileIsConvergedNotFailed(t *testing.T) {
 	mustEqual(t, "function outcome", outcomes(res)["function/thumbnail"], Updated)
 	mustEqual(t, "memory", aws.ToInt32(f.cloud.functions[name].cfg.MemorySize), int32(256))
 	mustEqual(t, "stack tag", f.cloud.functions[name].tags["edas:stack"], "edas")
+}
+
+func TestMapping_createdMeanwhileIsConvergedNotFailed(t *testing.T) {
+	// GIVEN a CreateEventSourceMapping of an interrupted run that lands
+	// between this run's ListEventSourceMappings and its own create, with
+	// another batch size
+	f := newFixture(t)
+	name := "edas-thumbnail"
+	var landed atomic.Bool
+	f.cloud.onCall = func(call string) {
+		if call != "Lambda.CreateEventSourceMapping "+name || landed.Swap(true) {
+			return
+		}
+		queue := "arn:aws:sqs:" + f.cloud.region + ":" + testAccount + ":" + name
+		if _, err := (fakeLambda{f.cloud}).CreateEventSourceMapping(context.Background(), &lambda.CreateEventSourceMappingInput{
+			FunctionName: aws.String(name), EventSourceArn: aws.String(queue), BatchSize: aws.Int32(3),
+		}); err != nil {
+			t.Errorf("the interrupted run's CreateEventSourceMapping: %v", err)
+		}
+	}
+	// WHEN Up runs
+	res := f.up(t)
+	// THEN the existing mapping is converged instead of failing Up
+	mustEqual(t, "mapping outcome", outcomes(res)["mapping/thumbnail"], Updated)
+	n := 0
+	for _, m := range f.cloud.mappings {
+		if strings.HasSuffix(aws.ToString(m.cfg.FunctionArn), ":"+name) {
+			n++
+			mustEqual(t, "batch size", aws.ToInt32(m.cfg.BatchSize), int32(10))
+		}
+	}
+	mustEqual(t, "mappings of "+name, n, 1)
 }

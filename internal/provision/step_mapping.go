@@ -105,31 +105,25 @@ func (m *mappingStep) ensure(ctx context.Context, o *op) (Outcome, string, error
 		return "", "", err
 	}
 	if c == nil {
-		queue := o.target.queueARN(o.cfg.QueueName(m.consumer.Name))
-		in := &lambda.CreateEventSourceMappingInput{
-			FunctionName:                   &fn,
-			EventSourceArn:                 &queue,
-			BatchSize:                      aws.Int32(int32(m.consumer.BatchSize)),
-			MaximumBatchingWindowInSeconds: aws.Int32(int32(m.consumer.BatchWindowSeconds)),
-			ScalingConfig:                  m.scaling(),
-			FunctionResponseTypes:          []lambdatypes.FunctionResponseType{lambdatypes.FunctionResponseTypeReportBatchItemFailures},
-			Enabled:                        aws.Bool(true),
+		out, cerr := m.create(ctx, o, fn)
+		if cerr == nil {
+			if err := m.waitEnabled(ctx, o, aws.ToString(out.UUID)); err != nil {
+				return "", "", err
+			}
+			return Created, aws.ToString(out.EventSourceMappingArn), nil
 		}
-		var out *lambda.CreateEventSourceMappingOutput
-		err := o.retry.do(ctx, o.Timeouts.MappingPermission, isMappingPermission, o.wait,
-			"IAM to propagate the queue permissions of role "+o.cfg.RoleName(m.consumer.Name),
-			func() error {
-				var err error
-				out, err = o.clients.Lambda.CreateEventSourceMapping(ctx, in)
-				return err
-			})
-		if err != nil {
-			return "", "", fmt.Errorf("create event source mapping for function %s: %w", fn, err)
+		if !isResourceConflict(cerr) {
+			return "", "", cerr
 		}
-		if err := m.waitEnabled(ctx, o, aws.ToString(out.UUID)); err != nil {
+		// Created meanwhile: a CreateEventSourceMapping sent by an
+		// interrupted up can land after this up has looked (L10). Converge
+		// the mapping that exists.
+		if c, err = m.find(ctx, o); err != nil {
 			return "", "", err
 		}
-		return Created, aws.ToString(out.EventSourceMappingArn), nil
+		if c == nil {
+			return "", "", cerr
+		}
 	}
 	arn := aws.ToString(c.EventSourceMappingArn)
 	if len(m.diffs(c)) == 0 {
@@ -159,6 +153,33 @@ func (m *mappingStep) ensure(ctx context.Context, o *op) (Outcome, string, error
 		return "", "", err
 	}
 	return Updated, arn, nil
+}
+
+// create creates the mapping, retrying while the role's queue permissions
+// propagate (I3).
+func (m *mappingStep) create(ctx context.Context, o *op, fn string) (*lambda.CreateEventSourceMappingOutput, error) {
+	queue := o.target.queueARN(o.cfg.QueueName(m.consumer.Name))
+	in := &lambda.CreateEventSourceMappingInput{
+		FunctionName:                   &fn,
+		EventSourceArn:                 &queue,
+		BatchSize:                      aws.Int32(int32(m.consumer.BatchSize)),
+		MaximumBatchingWindowInSeconds: aws.Int32(int32(m.consumer.BatchWindowSeconds)),
+		ScalingConfig:                  m.scaling(),
+		FunctionResponseTypes:          []lambdatypes.FunctionResponseType{lambdatypes.FunctionResponseTypeReportBatchItemFailures},
+		Enabled:                        aws.Bool(true),
+	}
+	var out *lambda.CreateEventSourceMappingOutput
+	err := o.retry.do(ctx, o.Timeouts.MappingPermission, isMappingPermission, o.wait,
+		"IAM to propagate the queue permissions of role "+o.cfg.RoleName(m.consumer.Name),
+		func() error {
+			var err error
+			out, err = o.clients.Lambda.CreateEventSourceMapping(ctx, in)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("create event source mapping for function %s: %w", fn, err)
+	}
+	return out, nil
 }
 
 // waitEnabled polls the mapping until its State is Enabled (L9).
