@@ -139,8 +139,11 @@ type resource struct {
 }
 
 type report struct {
-	Resources []resource `json:"resources"`
-	Healthy   bool       `json:"healthy"`
+	Resources     []resource `json:"resources"`
+	Healthy       bool       `json:"healthy"`
+	Notifications struct {
+		Armed bool `json:"armed"`
+	} `json:"notifications"`
 }
 
 // outcomes counts the report's resources by outcome.

@@ -56,6 +56,10 @@ func TestUpUploadStatusDown(t *testing.T) {
 	if !status.Healthy {
 		t.Fatalf("status after up is not healthy: %+v", status.Resources)
 	}
+	// The upload's outputs exist, so the S3 test event went through before it.
+	if !status.Notifications.Armed {
+		t.Fatal("status does not report the notifications armed after outputs appeared")
+	}
 
 	var again report
 	e.runJSON(&again, "up")

@@ -452,6 +452,16 @@ func (f fakeLogs) groupByARN(arn string) (*fakeGroup, error) {
 	return nil, &logstypes.ResourceNotFoundException{Message: aws.String("The specified log group does not exist.")}
 }
 
+// FilterLogEvents finds nothing: the fake keeps no log events.
+func (f fakeLogs) FilterLogEvents(_ context.Context, in *cloudwatchlogs.FilterLogEventsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+	err := f.c.call("Logs.FilterLogEvents", aws.ToString(in.LogGroupName))
+	defer f.c.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return &cloudwatchlogs.FilterLogEventsOutput{}, nil
+}
+
 func (f fakeLogs) DescribeLogGroups(_ context.Context, in *cloudwatchlogs.DescribeLogGroupsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogGroupsOutput, error) {
 	err := f.c.call("Logs.DescribeLogGroups", aws.ToString(in.LogGroupNamePrefix))
 	defer f.c.mu.Unlock()

@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 
@@ -14,8 +15,9 @@ import (
 // A StatusReport is the pipeline as it is: every resource's state, in plan
 // order, and each consumer's live figures.
 type StatusReport struct {
-	Resources []Result         `json:"resources"`
-	Consumers []ConsumerStatus `json:"consumers"`
+	Resources     []Result         `json:"resources"`
+	Consumers     []ConsumerStatus `json:"consumers"`
+	Notifications Notifications    `json:"notifications"`
 }
 
 // Healthy reports whether every resource is OK; the CLI exits non-zero
@@ -79,10 +81,15 @@ func (p *Plan) Status(ctx context.Context) (StatusReport, error) {
 	)
 	report.Consumers = make([]ConsumerStatus, len(p.cfg.Consumers))
 	cerrs = make([]error, len(p.cfg.Consumers))
-	wg.Add(1)
+	var nerr error
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		obs, oerrs = p.observeAll(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		report.Notifications, nerr = p.notifications(ctx)
 	}()
 	for i := range p.cfg.Consumers {
 		wg.Add(1)
@@ -108,6 +115,9 @@ func (p *Plan) Status(ctx context.Context) (StatusReport, error) {
 		report.Resources = append(report.Resources, r)
 	}
 	failed = append(failed, cerrs...)
+	if nerr != nil {
+		failed = append(failed, fmt.Errorf("look for the S3 test event: %w", nerr))
+	}
 	return report, errors.Join(failed...)
 }
 

@@ -61,13 +61,14 @@ Exits non-zero when anything is missing or drifted, so scripts can gate on it.`,
 }
 
 type document struct {
-	Stack     string                     `json:"stack"`
-	Account   string                     `json:"account"`
-	Region    string                     `json:"region"`
-	Local     bool                       `json:"local"`
-	Healthy   bool                       `json:"healthy"`
-	Resources []provision.Result         `json:"resources"`
-	Consumers []provision.ConsumerStatus `json:"consumers"`
+	Stack         string                     `json:"stack"`
+	Account       string                     `json:"account"`
+	Region        string                     `json:"region"`
+	Local         bool                       `json:"local"`
+	Healthy       bool                       `json:"healthy"`
+	Resources     []provision.Result         `json:"resources"`
+	Consumers     []provision.ConsumerStatus `json:"consumers"`
+	Notifications provision.Notifications    `json:"notifications"`
 }
 
 func run(ctx context.Context, opts *Options) error {
@@ -82,7 +83,7 @@ func run(ctx context.Context, opts *Options) error {
 	for {
 		rep, err := plan.Status(ctx)
 		doc := document{Stack: st.Config.Stack, Account: st.Target.Account, Region: st.Target.Region, Local: st.Local,
-			Healthy: err == nil && rep.Healthy(), Resources: rep.Resources, Consumers: rep.Consumers}
+			Healthy: err == nil && rep.Healthy(), Resources: rep.Resources, Consumers: rep.Consumers, Notifications: rep.Notifications}
 		if opts.Watch && opts.IO.IsStdoutTTY() && !opts.JSON {
 			fmt.Fprint(opts.IO.Out, "\x1b[H\x1b[2J")
 		}
@@ -132,7 +133,7 @@ func write(opts *Options, doc document) error {
 		}
 		return enc.Encode(doc)
 	}
-	return Render(opts.IO.Out, provision.StatusReport{Resources: doc.Resources, Consumers: doc.Consumers})
+	return Render(opts.IO.Out, provision.StatusReport{Resources: doc.Resources, Consumers: doc.Consumers, Notifications: doc.Notifications})
 }
 
 // Render writes a status report as text: one row per resource, then each
@@ -142,7 +143,19 @@ func Render(w io.Writer, rep provision.StatusReport) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	return consumers(w, rep.Consumers)
+	if err := consumers(w, rep.Consumers); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w, "\n"+armed(rep.Notifications))
+	return err
+}
+
+// armed says whether S3 notifications are known to flow (AWS-RULES S7, S8).
+func armed(n provision.Notifications) string {
+	if n.Armed {
+		return "notifications: armed (S3 test event processed at " + n.TestEventAt.Local().Format("2006-01-02 15:04:05") + ")"
+	}
+	return "notifications: not armed yet (no S3 test event processed; on AWS this can take about 5 minutes after up)"
 }
 
 // consumers writes each consumer's live figures. Queue counts are SQS's
