@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -59,10 +60,28 @@ func (b *bucketStep) read(ctx context.Context, o *op) (*bucketState, error) {
 	checks := []func(context.Context, *op, *bucketState) error{
 		checkBucketTags, checkPublicAccess, checkOwnership, checkEncryption, checkBucketPolicy, checkVersioning,
 	}
-	for _, check := range checks {
-		if err := check(ctx, o, st); err != nil {
-			return nil, err
+	// The sub-resources are read in parallel: only writes to a bucket's
+	// configuration must be serialised (AWS-RULES S11), and the fixes the
+	// checks collect run one after another in ensure. Each check fills a
+	// state of its own; they are merged in check order, so the diffs and
+	// fixes keep a stable order.
+	parts := make([]bucketState, len(checks))
+	errs := make([]error, len(checks))
+	var wg sync.WaitGroup
+	for i, check := range checks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = check(ctx, o, &parts[i])
+		}()
+	}
+	wg.Wait()
+	for i := range checks {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
+		st.diffs = append(st.diffs, parts[i].diffs...)
+		st.fix = append(st.fix, parts[i].fix...)
 	}
 	return st, nil
 }
