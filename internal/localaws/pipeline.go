@@ -68,12 +68,15 @@ type pipeline struct {
 		sync.Mutex
 		keys map[string][]string
 	}
+
+	policies policyCache
 }
 
 func newPipeline(env service.Env) *pipeline {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &pipeline{env: env, ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1)}
 	p.hidden.keys = map[string][]string{}
+	p.policies.docs = map[string]*policy.Document{}
 	return p
 }
 
@@ -315,7 +318,7 @@ func (p *pipeline) s3MayPublish(bucket, topicARN string) error {
 	if !ok {
 		return errors.New("the topic does not exist")
 	}
-	return allows(doc, policy.Request{
+	return p.allows(doc, policy.Request{
 		Principal: policy.Service("s3.amazonaws.com"), Action: "sns:Publish", Resource: topicARN,
 		Context: map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + bucket}, "aws:SourceAccount": {p.env.Account}},
 	}, "Permissions on the destination topic do not allow S3 to publish notifications from this bucket")
@@ -328,17 +331,17 @@ func (p *pipeline) s3MaySend(bucket, queueARN string) error {
 	if !ok {
 		return errors.New("the queue does not exist")
 	}
-	return allows(doc, policy.Request{
+	return p.allows(doc, policy.Request{
 		Principal: policy.Service("s3.amazonaws.com"), Action: "sqs:SendMessage", Resource: queueARN,
 		Context: map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + bucket}, "aws:SourceAccount": {p.env.Account}},
 	}, "Permissions on the destination queue do not allow S3 to publish notifications from this bucket")
 }
 
-func allows(doc string, req policy.Request, refusal string) error {
+func (p *pipeline) allows(doc string, req policy.Request, refusal string) error {
 	if doc == "" {
 		return errors.New(refusal)
 	}
-	d, err := policy.Parse(doc, policy.Resource)
+	d, err := p.policies.get(doc)
 	if err != nil {
 		return fmt.Errorf("%s (the policy does not parse: %v)", refusal, err)
 	}
@@ -405,7 +408,7 @@ func (p *pipeline) deliverSNS(ctx context.Context, d sns.Delivery) error {
 	if !ok {
 		return fmt.Errorf("%w: queue %s does not exist", sns.ErrUndeliverable, d.Endpoint)
 	}
-	if err := allows(doc, policy.Request{
+	if err := p.allows(doc, policy.Request{
 		Principal: policy.Service("sns.amazonaws.com"), Action: "sqs:SendMessage", Resource: d.Endpoint,
 		Context: map[string][]string{"aws:SourceArn": {d.TopicARN}, "aws:SourceAccount": {p.env.Account}},
 	}, "the queue policy does not let the topic send"); err != nil {
@@ -448,4 +451,35 @@ func (p *pipeline) dispatchSNS() {
 			}
 		}
 	}
+}
+
+// A policyCache holds parsed resource policies by their text: every
+// notification and every SNS delivery checks one, and the documents change
+// rarely. A *policy.Document is immutable once parsed.
+type policyCache struct {
+	mu   sync.Mutex // guards docs
+	docs map[string]*policy.Document
+}
+
+// maxCachedPolicies bounds the cache; it is emptied when full.
+const maxCachedPolicies = 256
+
+func (c *policyCache) get(doc string) (*policy.Document, error) {
+	c.mu.Lock()
+	d, ok := c.docs[doc]
+	c.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	d, err := policy.Parse(doc, policy.Resource)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.docs) >= maxCachedPolicies {
+		clear(c.docs)
+	}
+	c.docs[doc] = d
+	c.mu.Unlock()
+	return d, nil
 }
