@@ -1,0 +1,301 @@
+package localaws
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/edasctl/edasctl/internal/localaws/awsproto"
+	"github.com/edasctl/edasctl/internal/localaws/policy"
+	"github.com/edasctl/edasctl/internal/localaws/s3"
+	"github.com/edasctl/edasctl/internal/localaws/sns"
+	"github.com/edasctl/edasctl/internal/localaws/store"
+)
+
+// This file is the S3 side of the pipeline: the notification outbox written
+// with each object, its dispatcher, and the checks S3 makes of destinations.
+
+// onObjectCreated is S3's hook: inside the transaction that records the
+// object, it writes one outbox entry per matching destination.
+func (p *pipeline) onObjectCreated(tx *store.Tx, ev s3.ObjectCreated) error {
+	cfg, ok := p.s3.NotificationConfiguration(ev.Bucket)
+	if !ok || cfg.Empty() {
+		return nil
+	}
+	event := "s3:" + ev.EventName
+	add := func(dest, arn, id string) error {
+		n := s3Notification{Bucket: ev.Bucket, Destination: dest, ARN: arn, Message: s3EventMessage(ev, id, p.env.Account)}
+		data, err := json.Marshal(n)
+		if err != nil {
+			return err
+		}
+		key := p.outboxKey()
+		p.hidden.Lock()
+		p.hidden.keys[objectID(ev)] = append(p.hidden.keys[objectID(ev)], key)
+		p.hidden.Unlock()
+		return tx.Put(tableS3Outbox, key, data)
+	}
+	for _, t := range cfg.Topics {
+		if s3.Matches(t.Events, t.Filter, event, ev.Key) {
+			if err := add("sns", t.TopicArn, t.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, q := range cfg.Queues {
+		if s3.Matches(q.Events, q.Filter, event, ev.Key) {
+			if err := add("sqs", q.QueueArn, q.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// onObjectVisible is S3's hook once an object is readable: its
+// notifications may go.
+func (p *pipeline) onObjectVisible(ev s3.ObjectCreated) {
+	p.hidden.Lock()
+	_, had := p.hidden.keys[objectID(ev)]
+	delete(p.hidden.keys, objectID(ev))
+	p.hidden.Unlock()
+	if had {
+		p.wake()
+	}
+}
+
+func objectID(ev s3.ObjectCreated) string { return ev.Bucket + "\x00" + ev.Sequencer }
+
+// hiddenKeys returns the outbox keys whose objects are not yet readable.
+func (p *pipeline) hiddenKeys() map[string]bool {
+	p.hidden.Lock()
+	defer p.hidden.Unlock()
+	out := map[string]bool{}
+	for _, keys := range p.hidden.keys {
+		for _, k := range keys {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// outboxKey returns keys that sort in creation order and never collide.
+func (p *pipeline) outboxKey() string {
+	p.seq.Lock()
+	p.seq.n++
+	n := p.seq.n
+	p.seq.Unlock()
+	var r [4]byte
+	rand.Read(r[:])
+	return fmt.Sprintf("%016x%08x-%s", p.env.Clock.Now().UnixNano(), n, hex.EncodeToString(r[:]))
+}
+
+// dispatchS3 hands outbox entries to SNS (or SQS) in order, removing each
+// once the destination has it durably. A destination that is gone, or whose
+// policy no longer lets S3 in, drops the notification, as S3 does; other
+// failures are retried after a pause.
+func (p *pipeline) dispatchS3() {
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case <-p.kick:
+		}
+		if err := p.drainS3(); err != nil && p.ctx.Err() == nil {
+			p.env.Log.Warn("s3 notifications: delivery failed; retrying", "err", err)
+			select {
+			case <-p.ctx.Done():
+				return
+			case <-time.After(time.Second):
+				p.wake()
+			}
+		}
+	}
+}
+
+func (p *pipeline) drainS3() error {
+	type entry struct {
+		key string
+		n   s3Notification
+	}
+	var entries []entry
+	hidden := p.hiddenKeys()
+	err := p.env.Store.View(func(tx *store.Tx) error {
+		return tx.Scan(tableS3Outbox, "", func(k string, v []byte) error {
+			if hidden[k] {
+				return nil // its object is not readable yet; OnObjectVisible wakes us
+			}
+			var n s3Notification
+			if err := json.Unmarshal(v, &n); err != nil {
+				p.env.Log.Error("s3 notifications: dropping a corrupt outbox entry", "key", k, "err", err)
+				n = s3Notification{}
+			}
+			entries = append(entries, entry{k, n})
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	// Delivered entries leave the outbox in one transaction per drain (at
+	// most maxBatch at a time), not one each.
+	const maxBatch = 256
+	var done []string
+	flush := func() error {
+		if len(done) == 0 {
+			return nil
+		}
+		err := p.env.Store.Update(func(tx *store.Tx) error {
+			for _, k := range done {
+				if err := tx.Delete(tableS3Outbox, k); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		done = done[:0]
+		return err
+	}
+	for i := 0; i < len(entries); {
+		e := entries[i]
+		if e.n.Destination == "sns" {
+			// A run of notifications for one topic is published in one
+			// transaction.
+			var batch []sns.ServiceMessage
+			var keys []string
+			j := i
+			for ; j < len(entries) && j-i < maxBatch && entries[j].n.Destination == "sns" && entries[j].n.ARN == e.n.ARN; j++ {
+				n := entries[j].n
+				if err := p.s3MayPublish(n.Bucket, n.ARN); err != nil {
+					p.env.Log.Warn("s3 notifications: dropping undeliverable notification", "bucket", n.Bucket, "destination", n.ARN, "err", err)
+					done = append(done, entries[j].key)
+					continue
+				}
+				batch = append(batch, sns.ServiceMessage{Message: n.Message, Subject: s3NotificationSubject})
+				keys = append(keys, entries[j].key)
+			}
+			if len(batch) > 0 {
+				if _, err := p.sns.PublishBatchFromService(p.ctx, e.n.ARN, batch); err != nil {
+					if ferr := flush(); ferr != nil {
+						return ferr
+					}
+					return err
+				}
+			}
+			done = append(done, keys...)
+			i = j
+		} else {
+			if err := p.deliverS3(e.n); err != nil {
+				if !errors.Is(err, sns.ErrUndeliverable) {
+					if ferr := flush(); ferr != nil {
+						return ferr
+					}
+					return err
+				}
+				p.env.Log.Warn("s3 notifications: dropping undeliverable notification", "bucket", e.n.Bucket, "destination", e.n.ARN, "err", err)
+			}
+			done = append(done, e.key)
+			i++
+		}
+		if len(done) >= maxBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+func (p *pipeline) deliverS3(n s3Notification) error {
+	switch n.Destination {
+	case "sns":
+		if err := p.s3MayPublish(n.Bucket, n.ARN); err != nil {
+			return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
+		}
+		if _, err := p.sns.PublishFromService(p.ctx, n.ARN, n.Message, s3NotificationSubject, nil); err != nil {
+			return err
+		}
+		return nil
+	case "sqs":
+		if err := p.s3MaySend(n.Bucket, n.ARN); err != nil {
+			return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
+		}
+		return p.sqs.SendFromService(p.ctx, n.ARN, n.Message, nil)
+	}
+	return fmt.Errorf("%w: unknown destination %q", sns.ErrUndeliverable, n.Destination)
+}
+
+// s3MayPublish checks that topicARN exists and that its policy lets
+// s3.amazonaws.com publish for bucket in this account (AWS-RULES S5, S6).
+func (p *pipeline) s3MayPublish(bucket, topicARN string) error {
+	doc, ok := p.sns.TopicPolicy(topicARN)
+	if !ok {
+		return errors.New("the topic does not exist")
+	}
+	return p.allows(doc, policy.Request{
+		Principal: policy.Service("s3.amazonaws.com"), Action: "sns:Publish", Resource: topicARN,
+		Context: map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + bucket}, "aws:SourceAccount": {p.env.Account}},
+	}, "Permissions on the destination topic do not allow S3 to publish notifications from this bucket")
+}
+
+// s3MaySend checks that queueARN exists and its policy lets
+// s3.amazonaws.com send for bucket.
+func (p *pipeline) s3MaySend(bucket, queueARN string) error {
+	doc, ok := p.sqs.QueuePolicy(queueARN)
+	if !ok {
+		return errors.New("the queue does not exist")
+	}
+	return p.allows(doc, policy.Request{
+		Principal: policy.Service("s3.amazonaws.com"), Action: "sqs:SendMessage", Resource: queueARN,
+		Context: map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + bucket}, "aws:SourceAccount": {p.env.Account}},
+	}, "Permissions on the destination queue do not allow S3 to publish notifications from this bucket")
+}
+
+// validateNotification is S3's PutBucketNotificationConfiguration check:
+// every destination must exist and let S3 in, else InvalidArgument
+// "Unable to validate the following destination configurations" naming each
+// failing destination (AWS-RULES S5). On success S3 sends each destination
+// an s3:TestEvent (S7).
+func (p *pipeline) validateNotification(bucket, region string, cfg *s3.NotificationConfiguration) error {
+	e := &awsproto.Error{Code: "InvalidArgument", Status: http.StatusBadRequest,
+		Message: "Unable to validate the following destination configurations", Fields: map[string]string{}}
+	n := 0
+	fail := func(arn string, err error) {
+		n++
+		e.Fields["ArgumentName"+strconv.Itoa(n)] = arn
+		e.Fields["ArgumentValue"+strconv.Itoa(n)] = err.Error()
+	}
+	for _, t := range cfg.Topics {
+		if err := p.s3MayPublish(bucket, t.TopicArn); err != nil {
+			fail(t.TopicArn, err)
+		}
+	}
+	for _, q := range cfg.Queues {
+		if err := p.s3MaySend(bucket, q.QueueArn); err != nil {
+			fail(q.QueueArn, err)
+		}
+	}
+	for _, f := range cfg.Functions {
+		fail(f.FunctionArn, errors.New("Lambda destinations are not supported by the local AWS; use a topic or a queue"))
+	}
+	if n > 0 {
+		return e
+	}
+	test := s3TestEvent(bucket, awsproto.NewRequestID(), p.env.Clock.Now())
+	for _, t := range cfg.Topics {
+		if _, err := p.sns.PublishFromService(p.ctx, t.TopicArn, test, s3NotificationSubject, nil); err != nil {
+			return err
+		}
+	}
+	for _, q := range cfg.Queues {
+		if err := p.sqs.SendFromService(p.ctx, q.QueueArn, test, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}

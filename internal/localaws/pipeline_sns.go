@@ -1,0 +1,74 @@
+package localaws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/edasctl/edasctl/internal/localaws/awsproto"
+	"github.com/edasctl/edasctl/internal/localaws/policy"
+	"github.com/edasctl/edasctl/internal/localaws/sns"
+	"github.com/edasctl/edasctl/internal/localaws/sqs"
+)
+
+// This file is the SNS side of the pipeline: delivery to SQS subscriptions,
+// gated by the queue policy, and the retrying dispatcher.
+
+// deliverSNS is SNS's delivery hook: an sqs subscription gets the message
+// only if the queue's policy lets sns.amazonaws.com send with the topic as
+// aws:SourceArn (AWS-RULES N3); otherwise, or when the queue is gone, the
+// message is dropped and the drop logged, as AWS does. With raw delivery
+// the published attributes become the SQS message's attributes.
+func (p *pipeline) deliverSNS(ctx context.Context, d sns.Delivery) error {
+	if d.Protocol != "sqs" {
+		return fmt.Errorf("%w: protocol %s is not delivered by the local AWS", sns.ErrUndeliverable, d.Protocol)
+	}
+	doc, ok := p.sqs.QueuePolicy(d.Endpoint)
+	if !ok {
+		return fmt.Errorf("%w: queue %s does not exist", sns.ErrUndeliverable, d.Endpoint)
+	}
+	if err := p.allows(doc, policy.Request{
+		Principal: policy.Service("sns.amazonaws.com"), Action: "sqs:SendMessage", Resource: d.Endpoint,
+		Context: map[string][]string{"aws:SourceArn": {d.TopicARN}, "aws:SourceAccount": {p.env.Account}},
+	}, "the queue policy does not let the topic send"); err != nil {
+		return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
+	}
+	var attrs map[string]sqs.MessageAttribute
+	if d.Raw && len(d.MessageAttributes) > 0 {
+		attrs = make(map[string]sqs.MessageAttribute, len(d.MessageAttributes))
+		for k, a := range d.MessageAttributes {
+			attrs[k] = sqs.MessageAttribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
+		}
+	}
+	err := p.sqs.SendFromService(ctx, d.Endpoint, d.Body, attrs)
+	var apiErr *awsproto.Error
+	if errors.As(err, &apiErr) && apiErr.HTTPStatus() < 500 {
+		return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
+	}
+	return err
+}
+
+// dispatchSNS retries SNS deliveries that failed transiently, with a
+// growing pause, and delivers what a restart found in the outbox.
+func (p *pipeline) dispatchSNS() {
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case <-p.sns.OutboxReady():
+		}
+		for pause := 100 * time.Millisecond; ; pause = min(2*pause, 30*time.Second) {
+			_, err := p.sns.DrainOutbox(p.ctx, p.deliverSNS)
+			if err == nil || p.ctx.Err() != nil {
+				break
+			}
+			p.env.Log.Warn("sns: delivery failed; retrying", "err", err, "in", pause)
+			select {
+			case <-p.ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+		}
+	}
+}
