@@ -143,7 +143,26 @@ func write(opts *Options, rep report) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
+	if opts.DryRun {
+		return render.Results(opts.IO.Out, wouldBe(rep.Resources))
+	}
 	return render.Results(opts.IO.Out, rep.Resources)
+}
+
+// wouldBe words a dry run's outcomes as intentions for the text table
+// ("would create"); -o json keeps the plain outcomes and says dryRun.
+func wouldBe(results []provision.Result) []provision.Result {
+	out := make([]provision.Result, len(results))
+	for i, r := range results {
+		switch r.Outcome {
+		case provision.Created:
+			r.Outcome = "would create"
+		case provision.Updated:
+			r.Outcome = "would update"
+		}
+		out[i] = r
+	}
+	return out
 }
 
 // stepLabel names a step's resource for progress lines: "queue edas-thumbnail".
