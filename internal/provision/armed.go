@@ -26,28 +26,42 @@ type Notifications struct {
 // s3:TestEvent (see internal/handler: reason "s3:TestEvent").
 const testEventPattern = `{ $.reason = "s3:TestEvent" }`
 
+// maxArmedPages bounds the search, which status --watch repeats. A consumer
+// with a filter policy never receives the TestEvent (it has no object key),
+// so one consumer without a filter is enough to tell.
+const maxArmedPages = 20
+
 // notifications looks for the TestEvent in every consumer's log group; a
 // missing group means nothing was logged yet.
 func (p *Plan) notifications(ctx context.Context) (Notifications, error) {
 	var n Notifications
 	for _, c := range p.cfg.Consumers {
-		out, err := p.clients.Logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{
+		in := &cloudwatchlogs.FilterLogEventsInput{
 			LogGroupName:  aws.String(p.cfg.LogGroupName(c.Name)),
 			FilterPattern: aws.String(testEventPattern),
 			Limit:         aws.Int32(1),
-		})
-		var nf *cwltypes.ResourceNotFoundException
-		switch {
-		case errors.As(err, &nf):
-			continue
-		case err != nil:
-			return n, err
 		}
-		for _, ev := range out.Events {
-			at := time.UnixMilli(aws.ToInt64(ev.Timestamp)).UTC()
-			if !n.Armed || at.Before(n.TestEventAt) {
-				n.Armed, n.TestEventAt = true, at
+		// A page may be empty while more pages remain; stop at the first
+		// match, at the end, or at a repeated token.
+		for page := 0; page < maxArmedPages; page++ {
+			out, err := p.clients.Logs.FilterLogEvents(ctx, in)
+			var nf *cwltypes.ResourceNotFoundException
+			if errors.As(err, &nf) {
+				break
 			}
+			if err != nil {
+				return n, err
+			}
+			for _, ev := range out.Events {
+				at := time.UnixMilli(aws.ToInt64(ev.Timestamp)).UTC()
+				if !n.Armed || at.Before(n.TestEventAt) {
+					n.Armed, n.TestEventAt = true, at
+				}
+			}
+			if len(out.Events) > 0 || out.NextToken == nil || aws.ToString(out.NextToken) == aws.ToString(in.NextToken) {
+				break
+			}
+			in.NextToken = out.NextToken
 		}
 	}
 	return n, nil

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/edasctl/edasctl/internal/config"
+
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
@@ -18,8 +20,12 @@ type ForeignError struct {
 	Owner string
 }
 
-// Error names the resource and its owner.
+// Error names the resource and its owner, or, for an untagged bucket that
+// already holds data (Owner ""), says why it is not adopted.
 func (e *ForeignError) Error() string {
+	if e.Owner == "" {
+		return fmt.Sprintf("%s %s exists with data and is not managed by edasctl; choose another bucket.name, or tag it %s=<stack> to hand it over", e.Kind, e.Name, config.TagStack)
+	}
 	return fmt.Sprintf("%s %s belongs to stack %q", e.Kind, e.Name, e.Owner)
 }
 

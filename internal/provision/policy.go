@@ -130,9 +130,13 @@ type roleGrant struct {
 func rolePolicy(g roleGrant) policyDocument {
 	return policyDocument{Version: policyVersion, Statement: []statement{
 		{
-			Sid:      "ReadInput",
-			Effect:   "Allow",
-			Action:   "s3:GetObject",
+			Sid:    "ReadInput",
+			Effect: "Allow",
+			// A GetObject naming a versionId (the handler names the event's
+			// version on a versioned bucket) needs s3:GetObjectVersion, and
+			// s3:GetObject is then not used
+			// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+			Action:   []string{"s3:GetObject", "s3:GetObjectVersion"},
 			Resource: g.BucketARN + "/" + g.InputPrefix + "*",
 		},
 		{

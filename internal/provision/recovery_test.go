@@ -2,6 +2,7 @@ package provision
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -104,4 +105,32 @@ func TestMapping_createdMeanwhileIsConvergedNotFailed(t *testing.T) {
 		}
 	}
 	mustEqual(t, "mappings of "+name, n, 1)
+}
+
+func TestBucket_untaggedWithDataIsNotAdopted(t *testing.T) {
+	// GIVEN the stack's bucket name taken by an untagged bucket that holds data
+	f := converged(t)
+	b := f.cloud.buckets[f.plan.BucketName()]
+	delete(b.tags, "edas:stack")
+	b.versions = append(b.versions, fakeVersion{key: "their/data.csv", id: "null"})
+	// WHEN Up runs
+	_, err := f.plan.Up(context.Background())
+	// THEN it refuses to take the bucket over, naming the fix
+	var foreign *ForeignError
+	if !errors.As(err, &foreign) || !strings.Contains(err.Error(), "exists with data and is not managed by edasctl; choose another bucket.name") {
+		t.Fatalf("Up error = %v, want the untagged bucket refused", err)
+	}
+	if _, tagged := b.tags["edas:stack"]; tagged {
+		t.Fatal("the foreign bucket was tagged for the stack")
+	}
+}
+
+func TestBucket_untaggedAndEmptyIsAdopted(t *testing.T) {
+	// GIVEN an empty untagged bucket, as an up interrupted before tagging leaves
+	f := converged(t)
+	delete(f.cloud.buckets[f.plan.BucketName()].tags, "edas:stack")
+	// WHEN Up runs, THEN it tags it and carries on
+	res := f.up(t)
+	mustEqual(t, "bucket outcome", outcomes(res)["bucket"], Updated)
+	mustEqual(t, "stack tag", f.cloud.buckets[f.plan.BucketName()].tags["edas:stack"], "edas")
 }

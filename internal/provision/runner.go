@@ -123,6 +123,10 @@ func (p *Plan) Down(ctx context.Context) ([]Result, error) {
 			dependents[d] = append(dependents[d], s.ID)
 		}
 	}
+	index := map[string]int{}
+	for i, s := range p.Steps {
+		index[s.ID] = i
+	}
 	var wg sync.WaitGroup
 	for i, s := range p.Steps {
 		results[i] = s.result()
@@ -139,6 +143,17 @@ func (p *Plan) Down(ctx context.Context) ([]Result, error) {
 			if ctx.Err() != nil {
 				results[i].Outcome, results[i].Reason = Skipped, "cancelled"
 				return
+			}
+			// A resource whose dependent could not be deleted stays: deleting
+			// it would leave the dependent pointing at nothing (a bucket
+			// notification at a deleted topic, AWS-RULES S14; a live mapping
+			// on a deleted queue). The next down retries both.
+			for _, d := range dependents[s.ID] {
+				if o := results[index[d]].Outcome; o == Failed || o == Skipped {
+					results[i].Outcome, results[i].Reason = Skipped, "kept because deleting "+d+" did not succeed"
+					p.progress.Done(s.ID, Skipped)
+					return
+				}
 			}
 			p.progress.Start(s.ID, s.label())
 			outcome, reason, err := s.res.delete(ctx, p.op(s))

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/edasctl/edasctl/internal/config"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -115,6 +117,19 @@ func checkBucketTags(ctx context.Context, o *op, st *bucketState) error {
 	}
 	if err := checkOwner("bucket", o.bucket, o.cfg.Stack, have); err != nil {
 		return err
+	}
+	// An untagged bucket is adopted only while it is empty — what an up
+	// interrupted between CreateBucket and tagging leaves. A bucket that
+	// already holds data belongs to someone: reconfiguring it, and later
+	// emptying it in down, could destroy their data.
+	if have[config.TagStack] == "" {
+		out, err := o.clients.S3.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: &o.bucket, MaxKeys: aws.Int32(1)})
+		if err != nil {
+			return fmt.Errorf("read bucket %s: %w", o.bucket, err)
+		}
+		if len(out.Versions) > 0 || len(out.DeleteMarkers) > 0 {
+			return &ForeignError{Kind: "bucket", Name: o.bucket}
+		}
 	}
 	want := o.cfg.ResourceTags()
 	for _, d := range tagDiffs(have, want) {
