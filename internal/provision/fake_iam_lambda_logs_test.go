@@ -217,6 +217,9 @@ type fakeFunction struct {
 	// pendingFor makes GetFunction report State Pending (after a create) or
 	// LastUpdateStatus InProgress (after an update) this many times.
 	pendingFor int
+	// failed makes GetFunction report State Failed until the function is
+	// deleted and created again.
+	failed bool
 }
 
 type fakeMapping struct {
@@ -250,6 +253,9 @@ func (f fakeLambda) GetFunction(_ context.Context, in *lambda.GetFunctionInput, 
 	if fn.pendingFor > 0 {
 		fn.pendingFor--
 		cfg.State, cfg.LastUpdateStatus = lambdatypes.StatePending, lambdatypes.LastUpdateStatusInProgress
+	}
+	if fn.failed {
+		cfg.State, cfg.StateReasonCode, cfg.StateReason = lambdatypes.StateFailed, lambdatypes.StateReasonCodeInvalidRuntime, aws.String("init failed")
 	}
 	return &lambda.GetFunctionOutput{Configuration: &cfg, Tags: copyTags(fn.tags)}, nil
 }

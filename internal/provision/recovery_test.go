@@ -134,3 +134,17 @@ func TestBucket_untaggedAndEmptyIsAdopted(t *testing.T) {
 	mustEqual(t, "bucket outcome", outcomes(res)["bucket"], Updated)
 	mustEqual(t, "stack tag", f.cloud.buckets[f.plan.BucketName()].tags["edas:stack"], "edas")
 }
+
+func TestFunction_failedIsRecreated(t *testing.T) {
+	// GIVEN a function Lambda put in state Failed
+	f := converged(t)
+	name := "edas-catalog"
+	f.cloud.functions[name].failed = true
+	// WHEN Up runs
+	res := f.up(t)
+	// THEN it is deleted and created again, and Active
+	mustEqual(t, "function outcome", outcomes(res)["function/catalog"], Updated)
+	if fn := f.cloud.functions[name]; fn == nil || fn.failed {
+		t.Fatalf("function %s was not recreated: %+v", name, fn)
+	}
+}

@@ -149,6 +149,20 @@ func (f *functionStep) ensure(ctx context.Context, o *op) (Outcome, string, erro
 		}
 	}
 	c := out.Configuration
+	// A Failed function cannot be repaired in place: delete and recreate
+	// it (AWS-RULES L1). Its event source mapping survives the deletion
+	// (L10) and is converged by the mapping step.
+	if c.State == lambdatypes.StateFailed && owned(o.cfg.Stack, out.Tags) {
+		o.wait(fmt.Sprintf("function %s to be recreated (it is Failed: %s)", name, aws.ToString(c.StateReason)))
+		if _, _, err := f.delete(ctx, o); err != nil {
+			return "", "", err
+		}
+		arn, err := f.create(ctx, o)
+		if err != nil {
+			return "", "", err
+		}
+		return Updated, arn, nil
+	}
 	// An interrupted up can leave the function Pending; it must be Active
 	// before it is updated or mapped (L1).
 	if c.State == lambdatypes.StatePending {
@@ -228,6 +242,12 @@ func (f *functionStep) waitActive(ctx context.Context, o *op) error {
 		w.MinDelay, w.MaxDelay = o.Timeouts.FirstDelay, max(o.Timeouts.MaxDelay, o.Timeouts.FirstDelay)
 	})
 	if err := w.Wait(ctx, &lambda.GetFunctionInput{FunctionName: &name}, o.Timeouts.FunctionState); err != nil {
+		// Say why, when Lambda says: the waiter only knows it failed.
+		if out, gerr := o.clients.Lambda.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: &name}); gerr == nil &&
+			out.Configuration != nil && out.Configuration.State == lambdatypes.StateFailed {
+			c := out.Configuration
+			return fmt.Errorf("function %s is Failed (%s: %s); fix the cause and run 'edasctl up' to recreate it", name, c.StateReasonCode, aws.ToString(c.StateReason))
+		}
 		return fmt.Errorf("wait for function %s to become Active: %w", name, err)
 	}
 	return nil
