@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,8 +24,10 @@ import (
 // onObjectCreated is S3's hook: inside the transaction that records the
 // object, it writes one outbox entry per matching destination.
 func (p *pipeline) onObjectCreated(tx *store.Tx, ev s3.ObjectCreated) error {
-	cfg, ok := p.s3.NotificationConfiguration(ev.Bucket)
-	if !ok || cfg.Empty() {
+	// The configuration comes with the event: the hook runs inside the
+	// store's transaction and must not lock the bucket.
+	cfg := ev.Notification
+	if cfg.Empty() {
 		return nil
 	}
 	event := "s3:" + ev.EventName
@@ -124,12 +127,8 @@ func (p *pipeline) drainS3() error {
 		n   s3Notification
 	}
 	var entries []entry
-	hidden := p.hiddenKeys()
 	err := p.env.Store.View(func(tx *store.Tx) error {
 		return tx.Scan(tableS3Outbox, "", func(k string, v []byte) error {
-			if hidden[k] {
-				return nil // its object is not readable yet; OnObjectVisible wakes us
-			}
 			var n s3Notification
 			if err := json.Unmarshal(v, &n); err != nil {
 				p.env.Log.Error("s3 notifications: dropping a corrupt outbox entry", "key", k, "err", err)
@@ -142,6 +141,12 @@ func (p *pipeline) drainS3() error {
 	if err != nil {
 		return err
 	}
+	// Entries whose objects are not readable yet wait for OnObjectVisible.
+	// The set is read after the scan: a key is hidden before its
+	// transaction commits, so any key the scan saw and whose object is
+	// still not readable is in it now.
+	hidden := p.hiddenKeys()
+	entries = slices.DeleteFunc(entries, func(e entry) bool { return hidden[e.key] })
 	// Delivered entries leave the outbox in one transaction per drain (at
 	// most maxBatch at a time), not one each.
 	const maxBatch = 256
@@ -225,7 +230,7 @@ func (p *pipeline) deliverS3(n s3Notification) error {
 		if err := p.s3MaySend(n.Bucket, n.ARN); err != nil {
 			return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
 		}
-		return p.sqs.SendFromService(p.ctx, n.ARN, n.Message, nil)
+		return undeliverableIfRefused(p.sqs.SendFromService(p.ctx, n.ARN, n.Message, nil))
 	}
 	return fmt.Errorf("%w: unknown destination %q", sns.ErrUndeliverable, n.Destination)
 }

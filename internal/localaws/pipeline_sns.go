@@ -41,7 +41,14 @@ func (p *pipeline) deliverSNS(ctx context.Context, d sns.Delivery) error {
 			attrs[k] = sqs.MessageAttribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
 		}
 	}
-	err := p.sqs.SendFromService(ctx, d.Endpoint, d.Body, attrs)
+	return undeliverableIfRefused(p.sqs.SendFromService(ctx, d.Endpoint, d.Body, attrs))
+}
+
+// undeliverableIfRefused marks a refusal by the destination (a 4xx such as
+// a message over the queue's MaximumMessageSize) as undeliverable: retrying
+// cannot help, and a retried entry would hold up every later one. Server
+// and store failures stay retryable.
+func undeliverableIfRefused(err error) error {
 	var apiErr *awsproto.Error
 	if errors.As(err, &apiErr) && apiErr.HTTPStatus() < 500 {
 		return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)

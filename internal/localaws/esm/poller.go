@@ -41,7 +41,8 @@ func (s *Service) startLocked(m *mapping) {
 	}
 }
 
-// stopLocked stops m's pollers; in-flight invocations finish on their own.
+// stopLocked stops m's pollers from receiving more; an invocation in
+// flight finishes on its own.
 // s.mu must be held.
 func (s *Service) stopLocked(uuid string) {
 	if cancel, ok := s.pollers[uuid]; ok {
@@ -118,7 +119,10 @@ func (s *Service) process(ctx context.Context, m *mapping, batch []Message) {
 		s.record(m.UUID, "PROBLEM: "+err.Error())
 		return
 	}
-	result, fnErr, err := s.fns.InvokeSync(ctx, m.FunctionName, payload)
+	// A batch in flight finishes even when the mapping is updated or
+	// deleted meanwhile (its pollers' ctx is cancelled); Close stops the
+	// functions themselves.
+	result, fnErr, err := s.fns.InvokeSync(context.WithoutCancel(ctx), m.FunctionName, payload)
 	switch {
 	case err != nil:
 		s.record(m.UUID, "PROBLEM: Function call failed")

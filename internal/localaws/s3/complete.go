@@ -73,6 +73,7 @@ func (s *Service) completeMultipartUpload(rq *request, uploadID string) error {
 		return err
 	}
 	defer b.lockKeys(rq.key)()
+	var ev ObjectCreated
 	plan := func(c *change) error {
 		if b.uploads[uploadID] != u {
 			return errNoSuchUpload(uploadID)
@@ -93,9 +94,9 @@ func (s *Service) completeMultipartUpload(rq *request, uploadID string) error {
 		}
 		v.Seq, v.Modified = s.seq.Add(1), s.env.Clock.Now().UTC()
 		c.place(b, v)
+		ev = s.event(rq, b, v, EventComplete)
 		return nil
 	}
-	var ev ObjectCreated
 	write := func(tx *store.Tx) error {
 		if err := tx.Delete(tableUpload, uploadRow(b.name, uploadID)); err != nil {
 			return err
@@ -103,7 +104,7 @@ func (s *Service) completeMultipartUpload(rq *request, uploadID string) error {
 		if err := tx.DeletePrefix(tablePart, uploadRow(b.name, uploadID)+"/"); err != nil {
 			return err
 		}
-		return s.emit(tx, rq, b, v, EventComplete, &ev)
+		return s.emit(tx, ev)
 	}
 	var unused []*part
 	after := func() {

@@ -39,6 +39,10 @@ type ObjectCreated struct {
 	Requester string // the access key of the request's SigV4 credential, "" if unsigned
 	SourceIP  string
 	RequestID string
+	// Notification is the bucket's notification configuration when the
+	// object was created (empty when there is none), so the hook never has
+	// to lock the bucket inside the store transaction.
+	Notification NotificationConfiguration
 }
 
 // objectCreated builds the event for v, which rq created in bucket b.
@@ -59,14 +63,36 @@ func (s *Service) objectCreated(rq *request, b *bucket, v *objectVersion, name s
 	return ev
 }
 
-// emit calls the OnObjectCreated hook inside tx with the event of v, which
-// rq created in b, and keeps the event in *out for visible.
-func (s *Service) emit(tx *store.Tx, rq *request, b *bucket, v *objectVersion, name string, out *ObjectCreated) error {
+// event builds the event of v, which rq created in b; b.mu must be held
+// (the plan phase of mutate), as it reads the bucket's configuration.
+func (s *Service) event(rq *request, b *bucket, v *objectVersion, name string) ObjectCreated {
 	if s.opts.OnObjectCreated == nil {
-		return nil
+		return ObjectCreated{}
 	}
 	ev := s.objectCreated(rq, b, v, name)
-	*out = ev
+	ev.Notification = b.notification()
+	return ev
+}
+
+// notification returns the bucket's parsed notification configuration,
+// parsing it again only when it changed; b.mu must be held.
+func (b *bucket) notification() NotificationConfiguration {
+	raw := b.meta.Sub[docNotification]
+	if raw != b.notifRaw {
+		var cfg NotificationConfiguration
+		if raw != "" {
+			_ = decodeXML([]byte(raw), &cfg) // stored only after it decoded
+		}
+		b.notifRaw, b.notif = raw, cfg
+	}
+	return b.notif
+}
+
+// emit calls the OnObjectCreated hook inside tx with ev (built by event).
+func (s *Service) emit(tx *store.Tx, ev ObjectCreated) error {
+	if s.opts.OnObjectCreated == nil || ev.EventName == "" {
+		return nil
+	}
 	if err := s.opts.OnObjectCreated(tx, ev); err != nil {
 		return fmt.Errorf("hand off %s event: %w", ev.EventName, err)
 	}

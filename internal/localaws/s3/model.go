@@ -32,6 +32,11 @@ type bucket struct {
 	deleted  bool                        // set when DeleteBucket removed it
 	inflight int                         // changes planned but not yet applied
 
+	// notifRaw and notif cache the parsed notification configuration of
+	// meta (see notification); both guarded by mu.
+	notifRaw string
+	notif    NotificationConfiguration
+
 	keyLocks [keyStripes]sync.Mutex // see lockKeys
 }
 

@@ -224,6 +224,7 @@ func latestKey(v *objectVersion) string {
 // in one store transaction before the index shows it.
 func (s *Service) commitObject(rq *request, b *bucket, v *objectVersion, event string, cond func(*objectVersion) error) error {
 	defer b.lockKeys(v.Key)()
+	var ev ObjectCreated
 	plan := func(c *change) error {
 		if cond != nil {
 			if err := cond(b.latest(v.Key)); err != nil {
@@ -237,8 +238,8 @@ func (s *Service) commitObject(rq *request, b *bucket, v *objectVersion, event s
 		v.Seq = s.seq.Add(1)
 		v.Modified = s.env.Clock.Now().UTC()
 		c.place(b, v)
+		ev = s.event(rq, b, v, event)
 		return nil
 	}
-	var ev ObjectCreated
-	return s.mutate(b, plan, func(tx *store.Tx) error { return s.emit(tx, rq, b, v, event, &ev) }, func() { s.visible(ev) })
+	return s.mutate(b, plan, func(tx *store.Tx) error { return s.emit(tx, ev) }, func() { s.visible(ev) })
 }

@@ -89,6 +89,13 @@ func (o *outbox) finish(id string, remove bool, d Delivery) {
 		delete(o.pending, id)
 	} else if _, ok := o.pending[id]; ok {
 		o.pending[id] = d
+		// A dispatcher that drained while this entry was claimed skipped
+		// it; tell it the entry is back, or it would wait for the next
+		// publish.
+		select {
+		case o.ready <- struct{}{}:
+		default:
+		}
 	}
 }
 
