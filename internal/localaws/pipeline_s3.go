@@ -264,8 +264,8 @@ func (p *pipeline) s3MaySend(bucket, queueARN string) error {
 // validateNotification is S3's PutBucketNotificationConfiguration check:
 // every destination must exist and let S3 in, else InvalidArgument
 // "Unable to validate the following destination configurations" naming each
-// failing destination (AWS-RULES S5). On success S3 sends each destination
-// an s3:TestEvent (S7).
+// failing destination (AWS-RULES S5). The s3:TestEvent follows once the
+// configuration is stored (sendTestEvents).
 func (p *pipeline) validateNotification(bucket, region string, cfg *s3.NotificationConfiguration) error {
 	e := &awsproto.Error{Code: "InvalidArgument", Status: http.StatusBadRequest,
 		Message: "Unable to validate the following destination configurations", Fields: map[string]string{}}
@@ -291,16 +291,22 @@ func (p *pipeline) validateNotification(bucket, region string, cfg *s3.Notificat
 	if n > 0 {
 		return e
 	}
+	return nil
+}
+
+// sendTestEvents is S3's hook once a notification configuration is stored:
+// each destination gets an s3:TestEvent (AWS-RULES S7). A failure is
+// logged: the configuration stands, as on AWS.
+func (p *pipeline) sendTestEvents(bucket string, cfg s3.NotificationConfiguration) {
 	test := s3TestEvent(bucket, awsproto.NewRequestID(), p.env.Clock.Now())
 	for _, t := range cfg.Topics {
 		if _, err := p.sns.PublishFromService(p.ctx, t.TopicArn, test, s3NotificationSubject, nil); err != nil {
-			return err
+			p.env.Log.Warn("s3 notifications: test event not sent", "bucket", bucket, "destination", t.TopicArn, "err", err)
 		}
 	}
 	for _, q := range cfg.Queues {
 		if err := p.sqs.SendFromService(p.ctx, q.QueueArn, test, nil); err != nil {
-			return err
+			p.env.Log.Warn("s3 notifications: test event not sent", "bucket", bucket, "destination", q.QueueArn, "err", err)
 		}
 	}
-	return nil
 }

@@ -33,7 +33,8 @@ func (s *Server) addServices(env service.Env) error {
 	}
 	s.services["sns"] = p.sns
 
-	if p.s3, err = s3.New(env, s3.Options{OnObjectCreated: p.onObjectCreated, OnObjectVisible: p.onObjectVisible, ValidateNotification: p.validateNotification}); err != nil {
+	if p.s3, err = s3.New(env, s3.Options{OnObjectCreated: p.onObjectCreated, OnObjectVisible: p.onObjectVisible,
+		ValidateNotification: p.validateNotification, OnNotificationConfigured: p.sendTestEvents}); err != nil {
 		return err
 	}
 	s.services["s3"] = p.s3

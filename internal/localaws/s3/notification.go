@@ -184,7 +184,7 @@ func (s *Service) putBucketNotification(rq *request) error {
 		return err
 	}
 	skip := strings.EqualFold(rq.r.Header.Get("X-Amz-Skip-Destination-Validation"), "true")
-	return s.updateMeta(rq, b, http.StatusOK, func(m *bucketMeta) error {
+	err = s.updateMeta(rq, b, http.StatusOK, func(m *bucketMeta) error {
 		if cfg.Empty() {
 			delete(m.Sub, docNotification)
 			return nil
@@ -200,4 +200,8 @@ func (s *Service) putBucketNotification(rq *request) error {
 		m.Sub[docNotification] = doc
 		return nil
 	})
+	if err == nil && !cfg.Empty() && s.opts.OnNotificationConfigured != nil {
+		s.opts.OnNotificationConfigured(b.name, cfg)
+	}
+	return err
 }

@@ -50,6 +50,12 @@ type Options struct {
 	// InvalidArgument. It runs under the bucket's lock and must not call
 	// back into the Service.
 	ValidateNotification func(bucket, region string, cfg *NotificationConfiguration) error
+
+	// OnNotificationConfigured, when set, is called after a non-empty
+	// notification configuration was stored (and answered): S3 then sends
+	// each destination an s3:TestEvent (AWS-RULES S7). It runs outside the
+	// bucket's lock.
+	OnNotificationConfigured func(bucket string, cfg NotificationConfiguration)
 }
 
 // A Service is the S3 endpoint; it implements http.Handler. Build it with
