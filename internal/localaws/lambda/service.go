@@ -34,10 +34,11 @@ type Service struct {
 	cancel  context.CancelFunc
 	async   sync.WaitGroup
 
-	mu     sync.Mutex // guards fns and pools; held for map updates and store writes only
-	fns    map[string]*function
-	pools  map[string]*pool
-	closed bool
+	mu      sync.Mutex // guards fns and pools; held for map updates and store writes only
+	fns     map[string]*function
+	pools   map[string]*pool
+	retired map[*pool]struct{} // pools replaced by newer code or settings, until Close kills what they still run
+	closed  bool
 }
 
 // New loads the functions from env.Store, removes deployment packages no
@@ -103,8 +104,14 @@ func New(env service.Env, opts Options) (*Service, error) {
 func (s *Service) Close() error {
 	s.mu.Lock()
 	s.closed = true
-	pools := s.pools
-	s.pools = map[string]*pool{}
+	pools := make([]*pool, 0, len(s.pools)+len(s.retired))
+	for _, p := range s.pools {
+		pools = append(pools, p)
+	}
+	for p := range s.retired {
+		pools = append(pools, p)
+	}
+	s.pools, s.retired = map[string]*pool{}, nil
 	s.mu.Unlock()
 	if s.cancel != nil {
 		s.cancel()
@@ -257,8 +264,27 @@ func (s *Service) saveLocked(fn *function) error {
 func (s *Service) retireLocked(name string) {
 	if p := s.pools[name]; p != nil {
 		delete(s.pools, name)
+		s.keepRetiredLocked(p)
 		go p.retire(false)
 	}
+}
+
+// keepRetiredLocked remembers a retired pool so that Close kills the
+// instances it still runs (a long invocation outlives the retirement), and
+// forgets retired pools that have none left; the caller holds s.mu.
+func (s *Service) keepRetiredLocked(p *pool) {
+	if s.retired == nil {
+		s.retired = map[*pool]struct{}{}
+	}
+	for old := range s.retired {
+		old.mu.Lock()
+		empty := len(old.all) == 0
+		old.mu.Unlock()
+		if empty {
+			delete(s.retired, old)
+		}
+	}
+	s.retired[p] = struct{}{}
 }
 
 // poolFor returns the current pool of the function named name.
@@ -275,6 +301,7 @@ func (s *Service) poolFor(name string) (*pool, error) {
 	p := s.pools[name]
 	if p == nil || p.fn.Generation != fn.Generation {
 		if p != nil {
+			s.keepRetiredLocked(p)
 			go p.retire(false)
 		}
 		limit := s.opts.MaxConcurrency
