@@ -19,8 +19,15 @@ const (
 	sidDenyInsecure = "EdasDenyInsecureTransport"
 )
 
-// inlinePolicyName is the name of each role's inline policy.
-const inlinePolicyName = "edas-pipeline"
+// IAM roles are global while the pipeline is regional: one stack deployed
+// in two regions shares its roles. Each region therefore owns an inline
+// policy of its own, named inlinePolicyPrefix + region, granting that
+// region's queue, log group and bucket; down removes its region's policy
+// and deletes the role only when no other region's remains.
+const inlinePolicyPrefix = "edas-pipeline-"
+
+// inlinePolicyName is the name of the role's inline policy for region.
+func inlinePolicyName(region string) string { return inlinePolicyPrefix + region }
 
 // A policyDocument is an IAM policy document as edasctl writes it. Field
 // order is the order of the generated JSON.

@@ -148,3 +148,29 @@ func TestFunction_failedIsRecreated(t *testing.T) {
 		t.Fatalf("function %s was not recreated: %+v", name, fn)
 	}
 }
+
+func TestRole_sharedWithAnotherRegionKeepsItsPolicyOnDown(t *testing.T) {
+	// GIVEN the stack also deployed in eu-west-1: IAM roles are global, so
+	// the role carries that region's policy too
+	f := converged(t)
+	other := inlinePolicyName("eu-west-1")
+	f.cloud.roles["edas-catalog"].policies[other] = `{"Version":"2012-10-17","Statement":[]}`
+	// WHEN this region's stack goes down
+	res, err := f.plan.Down(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// THEN the role stays with only the other region's policy
+	mustEqual(t, "role outcome", outcomes(res)["role/catalog"], Kept)
+	role := f.cloud.roles["edas-catalog"]
+	if role == nil {
+		t.Fatal("the shared role was deleted")
+	}
+	if _, ok := role.policies[inlinePolicyName(testRegion)]; ok {
+		t.Error("this region's policy is still on the shared role")
+	}
+	if _, ok := role.policies[other]; !ok {
+		t.Error("the other region's policy was removed")
+	}
+	mustEqual(t, "unshared role outcome", outcomes(res)["role/thumbnail"], Deleted)
+}

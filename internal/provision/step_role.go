@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -72,16 +73,16 @@ func (r *roleStep) read(ctx context.Context, o *op) (*roleState, error) {
 	if !st.trustOK {
 		st.diffs = append(st.diffs, Diff{Field: "AssumeRolePolicy", Note: "trust policy differs"})
 	}
-	pol, err := o.clients.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: &name, PolicyName: aws.String(inlinePolicyName)})
+	pol, err := o.clients.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: &name, PolicyName: aws.String(inlinePolicyName(o.target.Region))})
 	switch {
 	case iamMissing(err):
-		st.diffs = append(st.diffs, Diff{Field: "Policy", Note: "inline policy " + inlinePolicyName + " missing"})
+		st.diffs = append(st.diffs, Diff{Field: "Policy", Note: "inline policy " + inlinePolicyName(o.target.Region) + " missing"})
 	case err != nil:
 		return nil, fmt.Errorf("read policy of role %s: %w", name, err)
 	default:
 		st.policyOK = policiesEqual(aws.ToString(pol.PolicyDocument), r.wantPolicy(o))
 		if !st.policyOK {
-			st.diffs = append(st.diffs, Diff{Field: "Policy", Note: "inline policy " + inlinePolicyName + " differs"})
+			st.diffs = append(st.diffs, Diff{Field: "Policy", Note: "inline policy " + inlinePolicyName(o.target.Region) + " differs"})
 		}
 	}
 	want := o.cfg.ResourceTags()
@@ -146,7 +147,7 @@ func (r *roleStep) ensure(ctx context.Context, o *op) (Outcome, string, error) {
 	}
 	if !st.policyOK {
 		if _, err := api.PutRolePolicy(ctx, &iam.PutRolePolicyInput{
-			RoleName: &name, PolicyName: aws.String(inlinePolicyName), PolicyDocument: aws.String(r.wantPolicy(o)),
+			RoleName: &name, PolicyName: aws.String(inlinePolicyName(o.target.Region)), PolicyDocument: aws.String(r.wantPolicy(o)),
 		}); err != nil {
 			return "", "", fmt.Errorf("put policy of role %s: %w", name, err)
 		}
@@ -194,6 +195,21 @@ func (r *roleStep) delete(ctx context.Context, o *op) (Outcome, string, error) {
 	pols, err := api.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: &name})
 	if err != nil {
 		return "", "", fmt.Errorf("list policies of role %s: %w", name, err)
+	}
+	// Another region of the stack still uses the role: remove only this
+	// region's policy.
+	mine := inlinePolicyName(o.target.Region)
+	var others []string
+	for _, p := range pols.PolicyNames {
+		if p != mine && strings.HasPrefix(p, inlinePolicyPrefix) {
+			others = append(others, strings.TrimPrefix(p, inlinePolicyPrefix))
+		}
+	}
+	if len(others) > 0 {
+		if _, err := api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: &name, PolicyName: &mine}); err != nil && !iamMissing(err) {
+			return "", "", fmt.Errorf("delete policy %s of role %s: %w", mine, name, err)
+		}
+		return Kept, fmt.Sprintf("role is shared with region(s) %s of the stack; its %s policy was removed", strings.Join(others, ", "), o.target.Region), nil
 	}
 	for _, p := range pols.PolicyNames {
 		if _, err := api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: &name, PolicyName: aws.String(p)}); err != nil && !iamMissing(err) {

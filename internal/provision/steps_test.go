@@ -112,10 +112,10 @@ func TestSteps_observeAndRepairDrift(t *testing.T) {
 		"a changed role policy is put back": {
 			step: "role/thumbnail",
 			drift: func(c *fakeCloud) {
-				c.roles["edas-thumbnail"].policies[inlinePolicyName] = `{"Version":"2012-10-17","Statement":[]}`
+				c.roles["edas-thumbnail"].policies[inlinePolicyName(testRegion)] = `{"Version":"2012-10-17","Statement":[]}`
 			},
 			state:     Drifted,
-			reason:    "inline policy edas-pipeline differs",
+			reason:    "inline policy edas-pipeline-us-east-1 differs",
 			outcome:   Updated,
 			mutations: []string{"IAM.PutRolePolicy edas-thumbnail"},
 		},
