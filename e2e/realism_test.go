@@ -11,10 +11,11 @@ import (
 // TestUpDownUpWaitsOutAWSDelays runs the cycle against a local AWS that
 // delays as AWS does, scaled down: a queue name is refused for a while
 // after its deletion (Q2), a new or updated function is Pending (L1) and a
-// new mapping Creating (L9). The local AWS does not simulate IAM
-// propagation (I1), so that retry path is covered by the unit tests only.
+// new mapping Creating (L9), and a new role is not assumable and its
+// policy not effective for a while (I1, I3).
 func TestUpDownUpWaitsOutAWSDelays(t *testing.T) {
 	e := newEnv(t, withRealism(localaws.Realism{
+		IAMPropagation:       time.Second,
 		QueueDeletedRecently: 2 * time.Second,
 		FunctionPending:      500 * time.Millisecond,
 		MappingCreating:      500 * time.Millisecond,
@@ -27,6 +28,7 @@ func TestUpDownUpWaitsOutAWSDelays(t *testing.T) {
 		t.Fatalf("first up outcomes %v, want all created", n)
 	}
 	for _, what := range []string{
+		"IAM to propagate role edas-catalog",
 		"function edas-thumbnail to become Active",
 		"function edas-catalog to become Active",
 		"event source mapping of edas-thumbnail to become Enabled",
