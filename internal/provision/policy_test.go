@@ -162,3 +162,13 @@ func TestMergeStatement(t *testing.T) {
 		}
 	})
 }
+
+func TestFilterPolicyEncodesValuesAsS3EncodesEventKeys(t *testing.T) {
+	got := filterPolicy(config.Filter{Prefix: []string{"uploads/My Photos/"}})
+	if !strings.Contains(got, `"prefix":"uploads/My+Photos/"`) {
+		t.Fatalf("filter policy %s does not match S3's encoded event key", got)
+	}
+	if got := filterPolicy(config.Filter{Suffix: []string{".jpg"}}); !strings.Contains(got, `"suffix":".jpg"`) {
+		t.Fatalf("plain suffix changed: %s", got)
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -24,19 +26,20 @@ const filterPolicyScopeBody = "MessageBody"
 // SNS's string matching operators, ORed within a key
 // (https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html,
 // https://docs.aws.amazon.com/sns/latest/dg/string-value-matching.html).
-// S3 URL-encodes keys in events, which leaves suffixes such as ".jpg" and
-// ordinary prefixes intact. NewPlan rejects a filter with both suffixes and
-// prefixes, which would need AND on one key.
+// S3 URL-encodes keys in events (a space becomes "+"), so the configured
+// values are encoded the same way: "uploads/My Photos/" matches the
+// event's "uploads/My+Photos/…". NewPlan rejects a filter with both
+// suffixes and prefixes, which would need AND on one key.
 func filterPolicy(f config.Filter) string {
 	if f.IsZero() {
 		return ""
 	}
 	var conds []map[string]string
 	for _, s := range f.Suffix {
-		conds = append(conds, map[string]string{"suffix": s})
+		conds = append(conds, map[string]string{"suffix": eventKeyEncoding(s)})
 	}
 	for _, p := range f.Prefix {
-		conds = append(conds, map[string]string{"prefix": p})
+		conds = append(conds, map[string]string{"prefix": eventKeyEncoding(p)})
 	}
 	doc := map[string]any{"Records": map[string]any{"s3": map[string]any{"object": map[string]any{"key": conds}}}}
 	return canonJSON(doc)
@@ -237,4 +240,13 @@ func (s *subscriptionStep) delete(ctx context.Context, o *op) (Outcome, string, 
 		return "", "", fmt.Errorf("unsubscribe queue %s: %w", o.cfg.QueueName(s.consumer.Name), err)
 	}
 	return Deleted, "", nil
+}
+
+// eventKeyEncoding encodes part of an object key as S3 encodes keys in event
+// notifications: URL form encoding with "/" kept
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html:
+// "The s3 key provides information about the bucket and object involved in
+// the event. The object key name value is URL encoded.").
+func eventKeyEncoding(s string) string {
+	return strings.ReplaceAll(url.QueryEscape(s), "%2F", "/")
 }
