@@ -56,7 +56,7 @@ func (b *bucketStep) read(ctx context.Context, o *op) (*bucketState, error) {
 		if bucketMissing(err) {
 			return st, nil
 		}
-		return nil, fmt.Errorf("read bucket %s: %w", name, err)
+		return nil, explainHeadBucket(name, err)
 	}
 	st.exists = true
 	checks := []func(context.Context, *op, *bucketState) error{
@@ -361,12 +361,40 @@ func createBucket(ctx context.Context, o *op) error {
 			LocationConstraint: s3types.BucketLocationConstraint(o.target.Region),
 		}
 	}
-	_, err := o.clients.S3.CreateBucket(ctx, in)
+	// OperationAborted ("A conflicting conditional operation is currently
+	// in progress") answers a create of a name S3 is still releasing after a
+	// delete; it clears on its own.
+	err := o.retry.do(ctx, o.Timeouts.BucketCreated, func(err error) bool { return hasCode(err, "OperationAborted") }, o.wait,
+		"S3 to release the bucket name "+o.bucket+" (it was deleted moments ago)",
+		func() error {
+			_, err := o.clients.S3.CreateBucket(ctx, in)
+			return err
+		})
 	var owned *s3types.BucketAlreadyOwnedByYou
-	if err != nil && !errors.As(err, &owned) {
-		return fmt.Errorf("create bucket %s: %w", o.bucket, err)
+	var taken *s3types.BucketAlreadyExists
+	switch {
+	case err == nil, errors.As(err, &owned):
+		return nil
+	case errors.As(err, &taken):
+		return fmt.Errorf("create bucket %s: the name is taken by another AWS account; set another bucket.name", o.bucket)
 	}
-	return nil
+	return fmt.Errorf("create bucket %s: %w", o.bucket, err)
+}
+
+// explainHeadBucket turns HeadBucket's bare statuses into the cause and the
+// fix: 403 is a bucket of another account (or a missing s3:ListBucket
+// permission), 301 a bucket in another region.
+func explainHeadBucket(name string, err error) error {
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) {
+		switch re.HTTPStatusCode() {
+		case 403:
+			return fmt.Errorf("bucket %s exists but is not readable by you: another AWS account owns the name, or you lack s3:ListBucket; set another bucket.name", name)
+		case 301:
+			return fmt.Errorf("bucket %s exists in another region; set region to that region, or another bucket.name", name)
+		}
+	}
+	return fmt.Errorf("read bucket %s: %w", name, err)
 }
 
 func (b *bucketStep) delete(ctx context.Context, o *op) (Outcome, string, error) {
