@@ -128,6 +128,14 @@ func TestRunWithFakes(t *testing.T) {
 			wantErr: "dlq edas-catalog-dlq already has a message move task running (1 of 3 moved)",
 		},
 		{
+			name: "UnsupportedOperation with no active task is reported as the error it is, not as busy",
+			sqs: &fakeSQS{depth: map[string]string{"edas-catalog-dlq": "3"},
+				startErr: &smithy.GenericAPIError{Code: "UnsupportedOperation", Message: "Source queue must be configured as a Dead Letter Queue."},
+				tasks: map[string][]sqstypes.ListMessageMoveTasksResultEntry{
+					dlqARN: {task(taskCompleted, 9, 9, "")}}},
+			wantErr: "redrive edas-catalog-dlq: start moving edas-catalog-dlq to edas-catalog: api error UnsupportedOperation: Source queue must be configured as a Dead Letter Queue.",
+		},
+		{
 			name:    "a stack that is not deployed is named",
 			sqs:     &fakeSQS{missing: map[string]bool{"edas-catalog-dlq": true}},
 			wantErr: "queue edas-catalog-dlq does not exist: the stack is not deployed",

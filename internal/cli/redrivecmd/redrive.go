@@ -130,6 +130,7 @@ func run(ctx context.Context, opts *Options) error {
 	if err := refuseBusy(results); err != nil {
 		return errors.Join(write(opts, doc), err)
 	}
+	var startErrs []error
 	for i, t := range targets {
 		r := &doc.Consumers[i]
 		if r.Status == StatusEmpty {
@@ -138,15 +139,20 @@ func run(ctx context.Context, opts *Options) error {
 		}
 		handle, err := startMove(ctx, api, t.dlq, t.queue)
 		if isTaskRunning(err) {
-			// Started by someone else since inspect looked.
-			if task, lerr := latestTask(ctx, api, t.dlq.ARN); lerr == nil && task != nil {
+			// UnsupportedOperation also refuses sources that cannot be
+			// redriven at all: call it busy only when a task is active.
+			if task, lerr := latestTask(ctx, api, t.dlq.ARN); lerr == nil && task != nil && active(aws.ToString(task.Status)) {
 				r.apply(task)
+				r.Status = StatusBusy
+				return errors.Join(write(opts, doc), refuseBusy(doc.Consumers))
 			}
-			r.Status = StatusBusy
-			return errors.Join(write(opts, doc), refuseBusy(doc.Consumers))
 		}
 		if err != nil {
-			return err
+			// Moves already started keep running: watch and report them,
+			// then fail with this error.
+			r.Status, r.FailureReason = StatusFailed, err.Error()
+			startErrs = append(startErrs, fmt.Errorf("redrive %s: %w", t.dlq.Name, err))
+			continue
 		}
 		r.Status, r.TaskHandle = StatusRunning, handle
 	}
@@ -156,6 +162,9 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	if werr != nil {
 		return werr
+	}
+	if len(startErrs) > 0 {
+		return errors.Join(startErrs...)
 	}
 	return verdict(doc.Consumers)
 }
