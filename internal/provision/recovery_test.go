@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -173,4 +174,28 @@ func TestRole_sharedWithAnotherRegionKeepsItsPolicyOnDown(t *testing.T) {
 		t.Error("the other region's policy was removed")
 	}
 	mustEqual(t, "unshared role outcome", outcomes(res)["role/thumbnail"], Deleted)
+}
+
+func TestUp_cancelledByTheUserReportsTheStepSkippedNotFailed(t *testing.T) {
+	// GIVEN a user who presses Ctrl-C while the thumbnail queue is created
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var once sync.Once
+	f.cloud.onCall = func(call string) {
+		if strings.HasPrefix(call, "SQS.CreateQueue edas-thumbnail") {
+			once.Do(cancel)
+		}
+	}
+	// WHEN Up runs
+	res, err := f.plan.Up(ctx)
+	// THEN Up says it was cancelled, and no step claims to have failed
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Up error = %v, want context.Canceled", err)
+	}
+	for _, r := range res {
+		if r.Outcome == Failed {
+			t.Errorf("step %s reported failed (%s) after a cancel", r.Step, r.Reason)
+		}
+	}
 }

@@ -68,7 +68,9 @@ func (p *Plan) Up(ctx context.Context) ([]Result, error) {
 			p.progress.Start(s.ID, s.label())
 			outcome, arn, err := s.res.ensure(ctx, p.op(s))
 			if err != nil {
-				if errors.Is(context.Cause(ctx), errCancelledByFailure) {
+				// Stopped by another step's failure or by the user: the step
+				// did not fail, it was cut short; Up returns the cause.
+				if ctx.Err() != nil && errors.Is(err, ctx.Err()) || errors.Is(context.Cause(ctx), errCancelledByFailure) {
 					results[i].Outcome, results[i].Reason = Skipped, skipReason(ctx)
 					return
 				}
