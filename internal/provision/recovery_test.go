@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -183,10 +184,12 @@ func TestUp_cancelledByTheUserReportsTheStepSkippedNotFailed(t *testing.T) {
 	defer cancel()
 	var once sync.Once
 	f.cloud.onCall = func(call string) {
-		if strings.HasPrefix(call, "SQS.CreateQueue edas-thumbnail") {
+		if strings.HasPrefix(call, "SQS.CreateQueue") {
 			once.Do(cancel)
 		}
 	}
+	// the SDK answers the call in flight with the context's error
+	f.cloud.failNext("SQS.CreateQueue", fmt.Errorf("operation error SQS: CreateQueue, canceled, %w", context.Canceled))
 	// WHEN Up runs
 	res, err := f.plan.Up(ctx)
 	// THEN Up says it was cancelled, and no step claims to have failed
