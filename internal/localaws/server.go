@@ -20,8 +20,6 @@ import (
 	"sync/atomic"
 
 	"github.com/edasctl/edasctl/internal/localaws/awsproto"
-	"github.com/edasctl/edasctl/internal/localaws/iam"
-	"github.com/edasctl/edasctl/internal/localaws/logs"
 	"github.com/edasctl/edasctl/internal/localaws/service"
 	"github.com/edasctl/edasctl/internal/localaws/store"
 )
@@ -52,8 +50,6 @@ type Server struct {
 	targets  map[string]string       // X-Amz-Target prefix → service name
 
 	pipeline *pipeline
-	iam      *iam.Service
-	logs     *logs.Service
 	closers  []func() error // run in reverse order by Close
 
 	endpoint atomic.Pointer[string] // set by SetEndpoint, else learnt from requests

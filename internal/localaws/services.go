@@ -44,7 +44,6 @@ func (s *Server) addServices(env service.Env) error {
 		return err
 	}
 	s.services["iam"] = iamSvc
-	s.iam = iamSvc
 
 	logsSvc, err := logs.New(env)
 	if err != nil {
@@ -52,7 +51,6 @@ func (s *Server) addServices(env service.Env) error {
 	}
 	s.services["logs"] = logsSvc
 	s.targets[logs.TargetPrefix] = "logs"
-	s.logs = logsSvc
 
 	s.services["sts"] = sts.New(env)
 

@@ -193,3 +193,12 @@ func (s *Step) Delete(ctx context.Context) (Outcome, string, error) {
 
 // result returns the step's Result skeleton.
 func (s *Step) result() Result { return Result{Step: s.ID, Kind: s.Kind, Name: s.Name} }
+
+// Label names the resource step id handles, for progress lines: "queue
+// edas-thumbnail". An unknown id is returned as it is.
+func (p *Plan) Label(id string) string {
+	if s := p.Step(id); s != nil {
+		return s.Kind + " " + s.Name
+	}
+	return id
+}

@@ -119,3 +119,9 @@ func TestTarget_arnsFollowThePartition(t *testing.T) {
 	mustEqual(t, "role", Target{Account: "1", Region: "eu-west-1"}.roleARN("r"), "arn:aws:iam::1:role/r")
 	mustEqual(t, "log group", Target{Account: "1", Region: "eu-west-1"}.logGroupARN("/aws/lambda/f"), "arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/f")
 }
+
+func TestLabelNamesTheStepsResource(t *testing.T) {
+	f := newFixture(t)
+	mustEqual(t, "label", f.plan.Label("queue/thumbnail"), "queue edas-thumbnail")
+	mustEqual(t, "unknown id", f.plan.Label("nope"), "nope")
+}

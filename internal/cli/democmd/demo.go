@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -118,12 +117,7 @@ func run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	say("deploying stack %s…", cfg.Stack)
-	progress := render.NewProgress(opts.IO, opts.CI, func(id string) string {
-		if s := plan.Step(id); s != nil {
-			return s.Kind + " " + s.Name
-		}
-		return id
-	})
+	progress := render.NewProgress(opts.IO, opts.CI, plan.Label)
 	plan.Progress = progress
 	results, err := plan.Up(ctx)
 	progress.Finish()
@@ -190,6 +184,3 @@ The local AWS keeps running with the pipeline deployed (pid %d, state in %s):
 	say("done in %s; the local AWS and its data are gone", time.Since(start).Round(100*time.Millisecond))
 	return nil
 }
-
-// removeAll deletes a temporary directory, reporting nothing: it is ours.
-func removeAll(dir string) { os.RemoveAll(dir) }

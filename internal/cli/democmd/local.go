@@ -32,13 +32,13 @@ func startLocal(ctx context.Context, keep bool) (*localAWS, error) {
 	}
 	srv, err := localaws.New(localaws.WithDataDir(dir), localaws.WithVersion(version.String()))
 	if err != nil {
-		removeAll(dir)
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		srv.Close()
-		removeAll(dir)
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start the local AWS: %w", err)
 	}
 	endpoint := "http://" + ln.Addr().String()
@@ -51,7 +51,7 @@ func startLocal(ctx context.Context, keep bool) (*localAWS, error) {
 		// Shutdown would wait 5 s for connections that never sent a request).
 		srv.Close()
 		hs.Close()
-		removeAll(dir)
+		os.RemoveAll(dir)
 	}}, nil
 }
 

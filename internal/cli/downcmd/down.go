@@ -96,12 +96,7 @@ func run(ctx context.Context, opts *Options) error {
 			return err
 		}
 	}
-	progress := render.NewProgress(opts.IO, opts.CI, func(id string) string {
-		if s := plan.Step(id); s != nil {
-			return s.Kind + " " + s.Name
-		}
-		return id
-	})
+	progress := render.NewProgress(opts.IO, opts.CI, plan.Label)
 	plan.Progress = progress
 	results, err := plan.Down(ctx)
 	progress.Finish()

@@ -97,7 +97,7 @@ func run(ctx context.Context, opts *Options) error {
 	if opts.Timeouts != nil {
 		plan.Timeouts = *opts.Timeouts
 	}
-	progress := render.NewProgress(opts.IO, opts.CI, stepLabel(plan))
+	progress := render.NewProgress(opts.IO, opts.CI, plan.Label)
 	plan.Progress = progress
 	var results []provision.Result
 	if opts.DryRun {
@@ -163,14 +163,4 @@ func wouldBe(results []provision.Result) []provision.Result {
 		out[i] = r
 	}
 	return out
-}
-
-// stepLabel names a step's resource for progress lines: "queue edas-thumbnail".
-func stepLabel(plan *provision.Plan) func(string) string {
-	return func(id string) string {
-		if s := plan.Step(id); s != nil {
-			return s.Kind + " " + s.Name
-		}
-		return id
-	}
 }
