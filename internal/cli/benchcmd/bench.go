@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -150,9 +149,7 @@ func run(ctx context.Context, opts *Options) error {
 // write prints rep to stdout: indented JSON with -o json, else the table.
 func write(opts *Options, rep *Report) error {
 	if opts.JSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return cmdutil.WriteJSON(opts.IO.Out, rep)
 	}
 	return writeText(opts.IO.Out, rep)
 }

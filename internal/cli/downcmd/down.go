@@ -5,7 +5,6 @@ package downcmd
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -108,9 +107,7 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	var werr error
 	if opts.JSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		werr = enc.Encode(rep)
+		werr = cmdutil.WriteJSON(opts.IO.Out, rep)
 	} else {
 		werr = render.Results(opts.IO.Out, results)
 	}

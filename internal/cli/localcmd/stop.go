@@ -1,9 +1,10 @@
 package localcmd
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/edasctl/edasctl/internal/cli/cmdutil"
 
 	"github.com/spf13/cobra"
 
@@ -66,9 +67,7 @@ func printRecord(ios *iostreams.Streams, asJSON bool, rec daemon.Record, started
 			daemon.Record
 			Endpoint string `json:"endpoint"`
 		}{rec, rec.Endpoint()}
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return cmdutil.WriteJSON(ios.Out, out)
 	}
 	verb := "running"
 	if started {

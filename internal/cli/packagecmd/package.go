@@ -4,7 +4,6 @@ package packagecmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -103,9 +102,7 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	res := result{Path: out, Size: len(art.Zip), CodeSha256: art.CodeSha256, OS: art.GOOS, Arch: lambdaArch(art.GOARCH), Cached: art.Cached}
 	if opts.JSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return cmdutil.WriteJSON(opts.IO.Out, res)
 	}
 	_, err = fmt.Fprintf(opts.IO.Out, "%s\t%d bytes\t%s/%s\tCodeSha256 %s\n", res.Path, res.Size, res.OS, res.Arch, res.CodeSha256)
 	return err

@@ -5,7 +5,6 @@ package redrivecmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -256,9 +255,7 @@ func verdict(results []Result) error {
 
 func write(opts *Options, doc document) error {
 	if opts.JSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(doc)
+		return cmdutil.WriteJSON(opts.IO.Out, doc)
 	}
 	return writeText(opts.IO.Out, doc.Consumers)
 }

@@ -4,7 +4,6 @@ package upcmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -139,9 +138,7 @@ func run(ctx context.Context, opts *Options) error {
 
 func write(opts *Options, rep report) error {
 	if opts.JSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return cmdutil.WriteJSON(opts.IO.Out, rep)
 	}
 	if opts.DryRun {
 		return render.Results(opts.IO.Out, wouldBe(rep.Resources))
