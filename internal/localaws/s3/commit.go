@@ -2,6 +2,7 @@ package s3
 
 import (
 	"hash/fnv"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -49,6 +50,11 @@ func (c *committer) do(fn func(*store.Tx) error) error {
 		return <-req.done
 	}
 	c.leading = true
+	c.unlock()
+	// Let requests that are runnable reach the queue first: under load this
+	// grows the batch at the cost of one scheduler round; idle, it is free.
+	runtime.Gosched()
+	c.lock()
 	for len(c.queue) > 0 {
 		batch := c.queue
 		c.queue = nil
