@@ -59,6 +59,15 @@ type pipeline struct {
 		keys map[string][]string
 	}
 
+	// outbox mirrors tableS3Outbox: entries are added once their
+	// transaction committed and removed once handed on (their deletion in
+	// the store rides along with a later transaction, store.Later), so
+	// the dispatcher reads memory, not the database.
+	outbox struct {
+		sync.Mutex
+		entries map[string]s3Notification
+	}
+
 	policies policyCache
 }
 
@@ -66,16 +75,22 @@ func newPipeline(env service.Env) *pipeline {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &pipeline{env: env, ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1)}
 	p.hidden.keys = map[string][]string{}
+	p.outbox.entries = map[string]s3Notification{}
 	p.policies.docs = map[string]*policy.Document{}
 	return p
 }
 
-// start runs the dispatchers; call it once every service is built.
-func (p *pipeline) start() {
+// start loads the S3 outbox and runs the dispatchers; call it once every
+// service is built.
+func (p *pipeline) start() error {
+	if err := p.loadOutbox(); err != nil {
+		return err
+	}
 	p.wg.Add(2)
 	go func() { defer p.wg.Done(); p.dispatchS3() }()
 	go func() { defer p.wg.Done(); p.dispatchSNS() }()
 	p.wake()
+	return nil
 }
 
 // stop ends the dispatchers; undelivered entries stay in the outboxes.

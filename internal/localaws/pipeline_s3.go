@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/edasctl/edasctl/internal/localaws/awsproto"
@@ -41,6 +42,11 @@ func (p *pipeline) onObjectCreated(tx *store.Tx, ev s3.ObjectCreated) error {
 		p.hidden.Lock()
 		p.hidden.keys[objectID(ev)] = append(p.hidden.keys[objectID(ev)], key)
 		p.hidden.Unlock()
+		tx.OnCommit(func() {
+			p.outbox.Lock()
+			p.outbox.entries[key] = n
+			p.outbox.Unlock()
+		})
 		return tx.Put(tableS3Outbox, key, data)
 	}
 	for _, t := range cfg.Topics {
@@ -56,6 +62,38 @@ func (p *pipeline) onObjectCreated(tx *store.Tx, ev s3.ObjectCreated) error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// loadOutbox reads the S3 outbox back from the store. An entry that does
+// not decode is dropped (and logged): it names no destination to retry.
+func (p *pipeline) loadOutbox() error {
+	var corrupt []string
+	err := p.env.Store.View(func(tx *store.Tx) error {
+		return tx.Scan(tableS3Outbox, "", func(k string, v []byte) error {
+			var n s3Notification
+			if err := json.Unmarshal(v, &n); err != nil {
+				p.env.Log.Error("s3 notifications: dropping a corrupt outbox entry", "key", k, "err", err)
+				corrupt = append(corrupt, k)
+				return nil
+			}
+			p.outbox.entries[k] = n
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("load the S3 notification outbox: %w", err)
+	}
+	if len(corrupt) > 0 {
+		return p.env.Store.Update(func(tx *store.Tx) error {
+			for _, k := range corrupt {
+				if err := tx.Delete(tableS3Outbox, k); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	return nil
 }
@@ -126,37 +164,36 @@ func (p *pipeline) drainS3() error {
 		key string
 		n   s3Notification
 	}
-	var entries []entry
-	err := p.env.Store.View(func(tx *store.Tx) error {
-		return tx.Scan(tableS3Outbox, "", func(k string, v []byte) error {
-			var n s3Notification
-			if err := json.Unmarshal(v, &n); err != nil {
-				p.env.Log.Error("s3 notifications: dropping a corrupt outbox entry", "key", k, "err", err)
-				n = s3Notification{}
-			}
-			entries = append(entries, entry{k, n})
-			return nil
-		})
-	})
-	if err != nil {
-		return err
+	p.outbox.Lock()
+	entries := make([]entry, 0, len(p.outbox.entries))
+	for k, n := range p.outbox.entries {
+		entries = append(entries, entry{k, n})
 	}
+	p.outbox.Unlock()
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.key, b.key) })
 	// Entries whose objects are not readable yet wait for OnObjectVisible.
-	// The set is read after the scan: a key is hidden before its
-	// transaction commits, so any key the scan saw and whose object is
+	// The set is read after the snapshot: a key is hidden before its
+	// transaction commits, so any key the snapshot has and whose object is
 	// still not readable is in it now.
 	hidden := p.hiddenKeys()
 	entries = slices.DeleteFunc(entries, func(e entry) bool { return hidden[e.key] })
-	// Delivered entries leave the outbox in one transaction per drain (at
-	// most maxBatch at a time), not one each.
+	// Delivered entries leave the outbox in memory at once and in the
+	// store with the next transaction (store.Later): after a crash before
+	// that, they are delivered again — at least once, never lost.
 	const maxBatch = 256
 	var done []string
 	flush := func() error {
 		if len(done) == 0 {
 			return nil
 		}
-		err := p.env.Store.Update(func(tx *store.Tx) error {
-			for _, k := range done {
+		keys := slices.Clone(done)
+		p.outbox.Lock()
+		for _, k := range keys {
+			delete(p.outbox.entries, k)
+		}
+		p.outbox.Unlock()
+		p.env.Store.Later(func(tx *store.Tx) error {
+			for _, k := range keys {
 				if err := tx.Delete(tableS3Outbox, k); err != nil {
 					return err
 				}
@@ -164,7 +201,7 @@ func (p *pipeline) drainS3() error {
 			return nil
 		})
 		done = done[:0]
-		return err
+		return nil
 	}
 	for i := 0; i < len(entries); {
 		e := entries[i]

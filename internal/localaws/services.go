@@ -72,7 +72,9 @@ func (s *Server) addServices(env service.Env) error {
 	s.closers = append(s.closers, mappings.Close)
 	s.services["lambda"] = lambdaRouter{functions: fns, mappings: mappings}
 
-	p.start()
+	if err := p.start(); err != nil {
+		return err
+	}
 	s.closers = append(s.closers, func() error { p.stop(); return nil })
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/edasctl/edasctl/internal/localaws/sns/filterpolicy"
@@ -37,6 +38,9 @@ type topic struct {
 type pubCounter struct {
 	mu sync.Mutex
 	n  int64
+	// deleted is set before the topic's deletion is written, so a count
+	// queued with store.Later does not bring the deleted count back.
+	deleted atomic.Bool
 }
 
 // A subscription is one subscription of a topic. Fields are guarded by

@@ -168,12 +168,13 @@ func (s *Service) deliverIDs(ctx context.Context, ids []string, deliver DeliverF
 		s.outbox.finish(id, false, d)
 		errs = append(errs, fmt.Errorf("deliver %s to %s: %w", d.MessageID, d.Endpoint, err))
 	}
-	// One transaction removes every finished delivery. If it fails they stay
-	// and are delivered again later: at least once, never lost.
+	// Finished deliveries leave the outbox at once in memory, and in the
+	// store with the next transaction (store.Later): should a crash come
+	// first, they are delivered again — at least once, never lost.
 	if len(gone) == 0 {
 		return 0, errors.Join(errs...)
 	}
-	serr := s.env.Store.Update(func(tx *store.Tx) error {
+	s.env.Store.Later(func(tx *store.Tx) error {
 		for _, d := range gone {
 			if err := tx.Delete(tableOutbox, d.ID); err != nil {
 				return err
@@ -181,15 +182,8 @@ func (s *Service) deliverIDs(ctx context.Context, ids []string, deliver DeliverF
 		}
 		return nil
 	})
-	if serr != nil {
-		errs = append(errs, serr)
-	}
 	for _, d := range gone {
-		s.outbox.finish(d.ID, serr == nil, d)
+		s.outbox.finish(d.ID, true, d)
 	}
-	removed := 0
-	if serr == nil {
-		removed = len(gone)
-	}
-	return removed, errors.Join(errs...)
+	return len(gone), errors.Join(errs...)
 }

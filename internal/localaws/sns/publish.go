@@ -123,10 +123,19 @@ type target struct {
 	filter                           *filterpolicy.Policy
 }
 
-// publishMessages stores msgs durably as outbox deliveries to every
-// confirmed subscription of the topic whose filter policy passes them,
-// counts them, and returns their message IDs. When it returns nil, the
-// deliveries survive a crash.
+// publishMessages makes msgs durable as deliveries to every confirmed
+// subscription of the topic whose filter policy passes them, counts them,
+// and returns their message IDs. When it returns nil, every delivery either
+// reached its endpoint or is in the outbox: none is lost in a crash.
+//
+// With a Deliver hook, each delivery is handed over first and only the
+// ones that failed (retryably) are written to the outbox, in one
+// transaction: a delivery that reached its queue is durable there, and the
+// publish is not acknowledged before, so a crash in between leaves the
+// caller to retry — at least once either way. This spares the pipeline's
+// common case an outbox write and its removal per message. The published
+// count is not worth a transaction of its own: it joins the next one
+// (store.Later); a crash may lose the last counts, never a message.
 func (s *Service) publishMessages(ctx context.Context, topicARN string, msgs []message) ([]string, error) {
 	s.mu.RLock()
 	t, ok := s.topics[topicARN]
@@ -168,17 +177,33 @@ func (s *Service) publishMessages(ctx context.Context, topicARN string, msgs []m
 			deliveries = append(deliveries, d)
 		}
 	}
+	if s.opts.Deliver != nil {
+		deliveries = s.deliverNow(context.WithoutCancel(ctx), deliveries)
+	}
 
 	pub.mu.Lock()
 	n := pub.n + int64(len(msgs))
-	err := s.env.Store.Update(func(tx *store.Tx) error {
-		for i := range deliveries {
-			if err := putJSON(tx, tableOutbox, deliveries[i].ID, &deliveries[i]); err != nil {
-				return err
+	count := []byte(strconv.FormatInt(n, 10))
+	var err error
+	if len(deliveries) > 0 {
+		err = s.env.Store.Update(func(tx *store.Tx) error {
+			for i := range deliveries {
+				if err := putJSON(tx, tableOutbox, deliveries[i].ID, &deliveries[i]); err != nil {
+					return err
+				}
 			}
-		}
-		return tx.Put(tableCount, topicARN, []byte(strconv.FormatInt(n, 10)))
-	})
+			return tx.Put(tableCount, topicARN, count)
+		})
+	} else {
+		// Queued under pub.mu, so counts reach the store in order; a topic
+		// deleted meanwhile keeps its count deleted.
+		s.env.Store.Later(func(tx *store.Tx) error {
+			if pub.deleted.Load() {
+				return nil
+			}
+			return tx.Put(tableCount, topicARN, count)
+		})
+	}
 	if err == nil {
 		pub.n = n
 	}
@@ -187,16 +212,27 @@ func (s *Service) publishMessages(ctx context.Context, topicARN string, msgs []m
 		return nil, err
 	}
 	s.outbox.add(deliveries...)
-	if s.opts.Deliver != nil && len(deliveries) > 0 {
-		keys := make([]string, len(deliveries))
-		for i, d := range deliveries {
-			keys[i] = d.ID
-		}
-		if _, err := s.deliverIDs(context.WithoutCancel(ctx), keys, s.opts.Deliver); err != nil {
-			s.env.Log.Debug("sns: delivery deferred to the outbox", "err", err)
+	return ids, nil
+}
+
+// deliverNow hands each delivery to the Deliver hook and returns the ones
+// to keep in the outbox: those that failed retryably, with Attempts
+// counted. Undeliverable ones are dropped and logged, as DrainOutbox does.
+func (s *Service) deliverNow(ctx context.Context, ds []Delivery) []Delivery {
+	var keep []Delivery
+	for _, d := range ds {
+		err := s.opts.Deliver(ctx, d)
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrUndeliverable):
+			s.env.Log.Warn("sns: dropping undeliverable message", "subscription", d.SubscriptionARN, "messageId", d.MessageID, "err", err)
+		default:
+			s.env.Log.Debug("sns: delivery deferred to the outbox", "subscription", d.SubscriptionARN, "err", err)
+			d.Attempts++
+			keep = append(keep, d)
 		}
 	}
-	return ids, nil
+	return keep
 }
 
 // filterAttributes converts message attributes for the filter matcher.

@@ -2,11 +2,11 @@
 // query protocol (https://docs.aws.amazon.com/sns/latest/api/Welcome.html):
 // topics, subscriptions with their filter policies, publishing and tags.
 //
-// A publish is durable when acknowledged: in the same transaction as the
-// response is decided, one outbox entry per matching confirmed subscription
-// is written (its Delivery, with the exact SQS body). Delivery itself is
-// done by the Options.Deliver hook or by a dispatcher draining the outbox
-// with DrainOutbox. Standard topics only; FIFO topics are refused.
+// A publish is durable when acknowledged: each delivery to a matching
+// confirmed subscription (its Delivery, with the exact SQS body) has either
+// been handed to its endpoint by the Options.Deliver hook or been written
+// to the outbox, which a dispatcher drains with DrainOutbox. Standard
+// topics only; FIFO topics are refused.
 package sns
 
 import (
@@ -26,9 +26,11 @@ const maxBody = 1 << 20
 
 // Options configure a Service.
 type Options struct {
-	// Deliver, when not nil, is called for each new outbox entry right
-	// after the publish is durable; a nil error removes the entry, an
-	// error leaves it for DrainOutbox. Nil stores deliveries only.
+	// Deliver, when not nil, is called for each delivery of a publish
+	// before it is acknowledged: a nil error means the endpoint has it
+	// durably, an error wrapping ErrUndeliverable drops it, any other error
+	// writes it to the outbox for DrainOutbox. Nil stores deliveries in
+	// the outbox only.
 	Deliver DeliverFunc
 }
 

@@ -125,9 +125,11 @@ func (s *Service) deleteTopic(c *call) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.topics[arn]; !ok {
+	t, ok := s.topics[arn]
+	if !ok {
 		return nil, nil
 	}
+	t.pub.deleted.Store(true)
 	var gone []string
 	for k, sub := range s.subs {
 		if sub.TopicARN == arn {
@@ -146,6 +148,7 @@ func (s *Service) deleteTopic(c *call) (any, error) {
 		return tx.Delete(tableTopic, arn)
 	})
 	if err != nil {
+		t.pub.deleted.Store(false)
 		return nil, err
 	}
 	for _, k := range gone {

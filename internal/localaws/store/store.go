@@ -50,8 +50,9 @@ type Store struct {
 	db *sql.DB
 	st statements
 
-	pendingMu sync.Mutex // guards pending
-	pending   []*call    // Updates waiting for the next group commit
+	pendingMu sync.Mutex        // guards pending
+	pending   []*call           // Updates waiting for the next group commit
+	later     []func(*Tx) error // Later's writes, for the next commit
 
 	ckpt *checkpointer // nil for an in-memory store
 }
@@ -130,6 +131,7 @@ func open(dsn string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.flushLater()
 	if s.ckpt != nil {
 		s.ckpt.close()
 	}
@@ -181,10 +183,15 @@ func (s *Store) commitPending() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pendingMu.Lock()
-	group := s.pending
-	s.pending = nil
+	group, later := s.pending, s.later
+	s.pending, s.later = nil, nil
 	s.pendingMu.Unlock()
-	err := s.commitGroup(group)
+	err := s.commitGroup(later, group)
+	if err != nil && len(later) > 0 {
+		s.pendingMu.Lock()
+		s.later = append(later, s.later...)
+		s.pendingMu.Unlock()
+	}
 	if s.ckpt != nil {
 		s.ckpt.committed()
 	}
@@ -197,12 +204,18 @@ func (s *Store) commitPending() {
 	}
 }
 
-func (s *Store) commitGroup(group []*call) error {
+func (s *Store) commitGroup(later []func(*Tx) error, group []*call) error {
 	tx, err := s.db.BeginTx(context.Background(), nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if len(group) == 1 {
+	for _, fn := range later {
+		if err := fn(&Tx{tx: tx, st: &s.st}); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: deferred write: %w", err)
+		}
+	}
+	if len(group) == 1 && len(later) == 0 {
 		c := group[0]
 		t := &Tx{tx: tx, st: &s.st}
 		if c.err = c.fn(t); c.err != nil {
