@@ -47,6 +47,7 @@ type result struct {
 	uploadStart time.Time
 	uploadTime  time.Duration
 	uploaded    bool
+	listed      bool // its catalog entry has been seen
 	entry       *handler.CatalogEntry
 }
 
@@ -151,6 +152,9 @@ func (r *runner) run(ctx context.Context) (*Report, error) {
 	collectErr := r.collect(waitCtx, uploadsDone)
 	<-uploadsDone
 	stopProgress()
+	if collectErr == nil && ctx.Err() == nil {
+		collectErr = r.readListed(ctx)
+	}
 
 	// A failed or interrupted run keeps its objects: deleting uploads that
 	// are still queued would make the handler fail on them and fill the DLQ.
