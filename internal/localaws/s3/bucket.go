@@ -45,7 +45,7 @@ func (s *Service) createBucket(rq *request) error {
 			return err
 		}
 	}
-	region := rq.region
+	region := rq.signingRegion()
 	switch {
 	case cfg.LocationConstraint == "" && region != defaultRegion:
 		return errIllegalLocation("The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")

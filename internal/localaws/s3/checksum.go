@@ -76,8 +76,41 @@ func checksumSize(alg string) int {
 	return 0
 }
 
-// checksumHeader is the x-amz-checksum-* header (and trailer) name of alg.
-func checksumHeader(alg string) string { return "x-amz-checksum-" + strings.ToLower(alg) }
+// checksumHeader is the x-amz-checksum-* header (and trailer) name of alg,
+// in lower case.
+func checksumHeader(alg string) string {
+	switch alg {
+	case algCRC32:
+		return "x-amz-checksum-crc32"
+	case algCRC32C:
+		return "x-amz-checksum-crc32c"
+	case algCRC64NVME:
+		return "x-amz-checksum-crc64nvme"
+	case algSHA1:
+		return "x-amz-checksum-sha1"
+	case algSHA256:
+		return "x-amz-checksum-sha256"
+	}
+	return "x-amz-checksum-" + strings.ToLower(alg)
+}
+
+// canonicalChecksumHeader is checksumHeader in the canonical form of
+// http.CanonicalHeaderKey, the form http.Header keys are in.
+func canonicalChecksumHeader(alg string) string {
+	switch alg {
+	case algCRC32:
+		return "X-Amz-Checksum-Crc32"
+	case algCRC32C:
+		return "X-Amz-Checksum-Crc32c"
+	case algCRC64NVME:
+		return "X-Amz-Checksum-Crc64nvme"
+	case algSHA1:
+		return "X-Amz-Checksum-Sha1"
+	case algSHA256:
+		return "X-Amz-Checksum-Sha256"
+	}
+	return http.CanonicalHeaderKey(checksumHeader(alg))
+}
 
 // decodeChecksum decodes a base64 checksum value of alg; ok is false when it
 // is not a well-formed digest of that algorithm.
@@ -96,7 +129,7 @@ func decodeChecksum(alg, value string) ([]byte, bool) {
 // headers, as S3 does.
 func requestedChecksum(h http.Header) (alg, value string, trailer bool, err error) {
 	for _, a := range algorithms {
-		if v := h.Get(checksumHeader(a)); v != "" {
+		if v := h.Get(canonicalChecksumHeader(a)); v != "" {
 			if alg != "" {
 				return "", "", false, errInvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
 			}

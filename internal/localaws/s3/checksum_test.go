@@ -335,3 +335,14 @@ func FuzzRequestBodies(f *testing.F) {
 		}
 	})
 }
+
+func TestChecksumHeaderNamesMatchTheirAlgorithms(t *testing.T) {
+	for _, alg := range algorithms {
+		if got, want := checksumHeader(alg), "x-amz-checksum-"+strings.ToLower(alg); got != want {
+			t.Errorf("checksumHeader(%s) = %s, want %s", alg, got, want)
+		}
+		if got, want := canonicalChecksumHeader(alg), http.CanonicalHeaderKey(checksumHeader(alg)); got != want {
+			t.Errorf("canonicalChecksumHeader(%s) = %s, want %s", alg, got, want)
+		}
+	}
+}

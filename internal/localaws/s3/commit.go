@@ -1,7 +1,6 @@
 package s3
 
 import (
-	"hash/fnv"
 	"runtime"
 	"slices"
 	"sync"
@@ -99,9 +98,7 @@ const keyStripes = 64
 func (b *bucket) lockKeys(keys ...string) func() {
 	stripes := make([]int, 0, len(keys))
 	for _, k := range keys {
-		h := fnv.New32a()
-		h.Write([]byte(k))
-		stripes = append(stripes, int(h.Sum32()%keyStripes))
+		stripes = append(stripes, keyStripe(k))
 	}
 	slices.Sort(stripes)
 	stripes = slices.Compact(stripes)
@@ -113,6 +110,26 @@ func (b *bucket) lockKeys(keys ...string) func() {
 			b.keyLocks[i].Unlock()
 		}
 	}
+}
+
+// lockKey locks the key lock of one key, as lockKeys(key) does, and returns
+// it for the caller to unlock; it allocates nothing.
+func (b *bucket) lockKey(key string) *sync.Mutex {
+	m := &b.keyLocks[keyStripe(key)]
+	m.Lock()
+	return m
+}
+
+// keyStripe is the index of key's lock: its 32-bit FNV-1a hash modulo
+// keyStripes.
+func keyStripe(key string) int {
+	const offset32, prime32 = 2166136261, 16777619
+	h := uint32(offset32)
+	for i := 0; i < len(key); i++ {
+		h ^= uint32(key[i])
+		h *= prime32
+	}
+	return int(h % keyStripes)
 }
 
 // mutate runs one change to b's objects or uploads in three steps: plan,

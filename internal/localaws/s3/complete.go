@@ -72,7 +72,7 @@ func (s *Service) completeMultipartUpload(rq *request, uploadID string) error {
 	if err := s.objectChecksum(rq.r, u, v, chosen); err != nil {
 		return err
 	}
-	defer b.lockKeys(rq.key)()
+	defer b.lockKey(rq.key).Unlock()
 	var ev ObjectCreated
 	plan := func(c *change) error {
 		if b.uploads[uploadID] != u {

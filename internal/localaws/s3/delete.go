@@ -54,7 +54,7 @@ func (s *Service) deleteObject(rq *request) error {
 	if err != nil {
 		return err
 	}
-	defer b.lockKeys(rq.key)()
+	defer b.lockKey(rq.key).Unlock()
 	var res deleted
 	err = s.mutate(b, func(c *change) error {
 		var err error

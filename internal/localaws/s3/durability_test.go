@@ -3,6 +3,8 @@ package s3
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -183,4 +185,33 @@ func TestObjectCreatedHookRunsInTheObjectsTransaction(t *testing.T) {
 	if !errors.As(err, &nf) {
 		t.Errorf("object whose event failed: %v, want NotFound", err)
 	}
+}
+
+func TestOverwritingAnUnversionedKeyLeavesOneRecordOfTheNewObject(t *testing.T) {
+	h := newHarness(t, harnessConfig{})
+	h.createBucket("bkt")
+	h.put("bkt", "k", []byte("one"))
+	h.put("bkt", "k", []byte("two"))
+	var recs []*objectVersion
+	if err := h.env.Store.View(func(tx *store.Tx) error {
+		return tx.Scan(tableObject, "bkt/", func(_ string, val []byte) error {
+			v, err := decodeObject(val)
+			recs = append(recs, v)
+			return err
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Key != "k" || recs[0].Size != 3 || recs[0].ETag != `"`+md5Hex("two")+`"` {
+		t.Fatalf("records = %+v, want the one of the second PUT", recs)
+	}
+	b, _ := h.svc.bucket("bkt")
+	if len(b.keys) != 1 || len(b.objects["k"]) != 1 {
+		t.Errorf("index: keys %q, %d versions of k; want one key with one version", b.keys, len(b.objects["k"]))
+	}
+}
+
+func md5Hex(s string) string {
+	sum := md5.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

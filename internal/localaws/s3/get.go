@@ -107,17 +107,20 @@ func (s *Service) getObject(rq *request, head bool) error {
 			h.Set("Content-Range", "bytes "+itoa(a)+"-"+itoa(a+n-1)+"/"+itoa(v.Size))
 		}
 	}
-	objectResponseHeaders(h, v, versioned)
-	for param, header := range responseOverrides {
-		if val := rq.q.Get(param); val != "" {
-			h.Set(header, val)
+	hs := newHeaderSetter(h, len(v.Headers)+8)
+	hs.objectHeaders(v, versioned)
+	if len(rq.q) > 0 {
+		for param, header := range responseOverrides {
+			if val := rq.q.Get(param); val != "" {
+				hs.set(header, val)
+			}
 		}
 	}
 	if status == http.StatusOK && strings.EqualFold(rq.r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED") && v.Checksum != "" {
-		h.Set(checksumHeader(v.ChecksumAlg), v.Checksum)
-		h.Set("X-Amz-Checksum-Type", v.ChecksumType)
+		hs.set(canonicalChecksumHeader(v.ChecksumAlg), v.Checksum)
+		hs.set("X-Amz-Checksum-Type", v.ChecksumType)
 	}
-	h.Set("Content-Length", strconv.FormatInt(length, 10))
+	hs.set("Content-Length", strconv.FormatInt(length, 10))
 	rq.w.WriteHeader(status)
 	if head {
 		return nil
@@ -156,20 +159,20 @@ func partRange(v *objectVersion, pn string) (start, length int64, err error) {
 	return start, 0, nil
 }
 
-// objectResponseHeaders sets the headers GET and HEAD return for v.
-func objectResponseHeaders(h http.Header, v *objectVersion, versioned bool) {
+// objectHeaders sets the headers GET and HEAD return for v.
+func (hs *headerSetter) objectHeaders(v *objectVersion, versioned bool) {
 	for name, val := range v.Headers {
-		h.Set(name, val)
+		hs.set(http.CanonicalHeaderKey(name), val)
 	}
 	for k, val := range v.Meta {
-		h["X-Amz-Meta-"+k] = []string{val}
+		hs.h["X-Amz-Meta-"+k] = []string{val}
 	}
-	h.Set("ETag", v.ETag)
-	h.Set("Last-Modified", httpTime(v.Modified))
-	h.Set("Accept-Ranges", "bytes")
-	h.Set("X-Amz-Server-Side-Encryption", "AES256")
+	hs.set("Etag", v.ETag)
+	hs.set("Last-Modified", httpTime(v.Modified))
+	hs.set("Accept-Ranges", "bytes")
+	hs.set("X-Amz-Server-Side-Encryption", "AES256")
 	if versioned || v.VersionID != nullVersion {
-		h.Set("X-Amz-Version-Id", v.VersionID)
+		hs.set("X-Amz-Version-Id", v.VersionID)
 	}
 }
 

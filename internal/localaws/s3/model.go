@@ -181,12 +181,15 @@ func (c *change) place(b *bucket, v *objectVersion) {
 }
 
 // apply makes the planned change visible in b's index. b's lock is held.
+// Additions go first: a version that replaces its key's only version then
+// never leaves the key without versions, so the sorted key list is not
+// shifted twice (out and back in) for an overwrite.
 func (c *change) apply(b *bucket) {
-	for _, v := range c.removed {
-		b.drop(v)
-	}
 	for _, v := range c.added {
 		b.insert(v)
+	}
+	for _, v := range c.removed {
+		b.drop(v)
 	}
 }
 

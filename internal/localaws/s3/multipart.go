@@ -143,7 +143,7 @@ func removeSegments(s *Service, segs []segment) {
 
 // commitPart records p in u, replacing a part with the same number.
 func (s *Service) commitPart(b *bucket, u *upload, p *part) error {
-	defer b.lockKeys(u.Key)()
+	defer b.lockKey(u.Key).Unlock()
 	var old *part
 	err := s.mutate(b, func(*change) error {
 		if b.uploads[u.ID] != u {
@@ -248,7 +248,7 @@ func (s *Service) abortMultipartUpload(rq *request, uploadID string) error {
 	if err != nil {
 		return err
 	}
-	defer b.lockKeys(rq.key)()
+	defer b.lockKey(rq.key).Unlock()
 	err = s.mutate(b, func(*change) error {
 		if b.uploads[uploadID] != u {
 			return errNoSuchUpload(uploadID)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -366,4 +367,18 @@ func TestCopyObject(t *testing.T) {
 			CopySource: aws.String("src/dir/a%20b%2Bc.txt"), CopySourceIfMatch: aws.String(`"nope"`)})
 		wantCode(t, err, "PreconditionFailed")
 	})
+}
+
+func TestHeaderSetterValuesStayIndependent(t *testing.T) {
+	h := http.Header{}
+	hs := newHeaderSetter(h, 2)
+	hs.set("A", "1")
+	hs.set("B", "2")
+	hs.set("C", "3") // past the capacity
+	h.Add("A", "x")
+	h.Add("B", "y")
+	want := http.Header{"A": {"1", "x"}, "B": {"2", "y"}, "C": {"3"}}
+	if !reflect.DeepEqual(h, want) {
+		t.Errorf("header = %v, want %v", h, want)
+	}
 }

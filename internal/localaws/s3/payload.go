@@ -101,7 +101,9 @@ func errInvalidRequestCode(code, msg string) error {
 
 // hasToken reports whether a comma-separated header value lists token.
 func hasToken(header, token string) bool {
-	for _, t := range strings.Split(header, ",") {
+	for header != "" {
+		var t string
+		t, header, _ = strings.Cut(header, ",")
 		if strings.EqualFold(strings.TrimSpace(t), token) {
 			return true
 		}

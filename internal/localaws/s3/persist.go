@@ -39,16 +39,31 @@ func putJSON(tx *store.Tx, table, key string, v any) error {
 // write records c in tx.
 func (c *change) write(tx *store.Tx, bucket string) error {
 	for _, v := range c.removed {
+		if c.replaced(v) {
+			continue // the added version's Put overwrites the row
+		}
 		if err := tx.Delete(tableObject, objectRow(bucket, v)); err != nil {
 			return err
 		}
 	}
 	for _, v := range c.added {
-		if err := putJSON(tx, tableObject, objectRow(bucket, v), v); err != nil {
+		if err := tx.Put(tableObject, objectRow(bucket, v), appendObject(make([]byte, 0, 256), v)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// replaced reports whether an added version has the same row as the
+// removed version v (the same key and version ID: a null version replaced
+// by a new null version).
+func (c *change) replaced(v *objectVersion) bool {
+	for _, a := range c.added {
+		if a.Key == v.Key && a.VersionID == v.VersionID {
+			return true
+		}
+	}
+	return false
 }
 
 // load rebuilds the buckets from the store and returns the highest version
@@ -68,8 +83,8 @@ func load(st *store.Store) (map[string]*bucket, uint64, error) {
 			return err
 		}
 		if err := tx.Scan(tableObject, "", func(row string, val []byte) error {
-			v := &objectVersion{}
-			if err := json.Unmarshal(val, v); err != nil {
+			v, err := decodeObject(val)
+			if err != nil {
 				return fmt.Errorf("decode object %q: %w", row, err)
 			}
 			b := buckets[bucketOfRow(row)]

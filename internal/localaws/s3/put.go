@@ -42,15 +42,15 @@ func objectHeaders(r *http.Request) (headers, meta map[string]string, err error)
 		headers["Content-Type"] = defaultContentType
 	}
 	size := 0
+	const metaPrefix = "x-amz-meta-"
 	for name, vs := range r.Header {
-		lower := strings.ToLower(name)
-		if !strings.HasPrefix(lower, "x-amz-meta-") {
+		if len(name) < len(metaPrefix) || !strings.EqualFold(name[:len(metaPrefix)], metaPrefix) {
 			continue
 		}
 		if meta == nil {
 			meta = map[string]string{}
 		}
-		k, v := strings.TrimPrefix(lower, "x-amz-meta-"), strings.Join(vs, ",")
+		k, v := strings.ToLower(name[len(metaPrefix):]), strings.Join(vs, ",")
 		meta[k] = v
 		size += len(k) + len(v)
 	}
@@ -65,6 +65,12 @@ func objectHeaders(r *http.Request) (headers, meta map[string]string, err error)
 // stripAWSChunked removes the aws-chunked token from a Content-Encoding
 // value: it describes the request framing, not the object.
 func stripAWSChunked(v string) string {
+	if !strings.Contains(v, ",") { // one token, the common case
+		if v = strings.TrimSpace(v); strings.EqualFold(v, "aws-chunked") {
+			return ""
+		}
+		return v
+	}
 	var kept []string
 	for _, t := range strings.Split(v, ",") {
 		if t = strings.TrimSpace(t); t != "" && !strings.EqualFold(t, "aws-chunked") {
@@ -161,8 +167,9 @@ func (s *Service) putObject(rq *request) error {
 		s.removeBlobs(v)
 		return err
 	}
-	writeVersionHeaders(rq.w, v, true)
-	rq.w.Header().Set("ETag", v.ETag)
+	hs := newHeaderSetter(rq.w.Header(), 5)
+	hs.versionHeaders(v, true)
+	hs.set("Etag", v.ETag)
 	rq.w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -171,15 +178,43 @@ func (s *Service) putObject(rq *request) error {
 // the version ID when the object has one, server-side encryption and, when
 // withChecksum, the object's checksum.
 func writeVersionHeaders(w http.ResponseWriter, v *objectVersion, withChecksum bool) {
-	h := w.Header()
+	hs := newHeaderSetter(w.Header(), 4)
+	hs.versionHeaders(v, withChecksum)
+}
+
+// versionHeaders is writeVersionHeaders.
+func (hs *headerSetter) versionHeaders(v *objectVersion, withChecksum bool) {
 	if v.VersionID != nullVersion {
-		h.Set("X-Amz-Version-Id", v.VersionID)
+		hs.set("X-Amz-Version-Id", v.VersionID)
 	}
-	h.Set("X-Amz-Server-Side-Encryption", "AES256")
+	hs.set("X-Amz-Server-Side-Encryption", "AES256")
 	if withChecksum && v.Checksum != "" {
-		h.Set(checksumHeader(v.ChecksumAlg), v.Checksum)
-		h.Set("X-Amz-Checksum-Type", v.ChecksumType)
+		hs.set(canonicalChecksumHeader(v.ChecksumAlg), v.Checksum)
+		hs.set("X-Amz-Checksum-Type", v.ChecksumType)
 	}
+}
+
+// A headerSetter sets response headers as http.Header.Set does, but takes
+// names already in canonical form (http.CanonicalHeaderKey) and allocates
+// the values of up to its capacity together, not one by one.
+type headerSetter struct {
+	h    http.Header
+	vals []string
+}
+
+func newHeaderSetter(h http.Header, capacity int) headerSetter {
+	return headerSetter{h: h, vals: make([]string, 0, capacity)}
+}
+
+// set sets the header name, which must be canonical, to the single value v.
+func (hs *headerSetter) set(name, v string) {
+	if len(hs.vals) == cap(hs.vals) {
+		hs.h[name] = []string{v}
+		return
+	}
+	hs.vals = append(hs.vals, v)
+	n := len(hs.vals)
+	hs.h[name] = hs.vals[n-1 : n : n]
 }
 
 // writePreconditions parses the conditional-write headers of PutObject and
@@ -223,8 +258,8 @@ func latestKey(v *objectVersion) string {
 // bucket's versioning state, and records the object and its creation event
 // in one store transaction before the index shows it.
 func (s *Service) commitObject(rq *request, b *bucket, v *objectVersion, event string, cond func(*objectVersion) error) error {
-	defer b.lockKeys(v.Key)()
-	var ev ObjectCreated
+	defer b.lockKey(v.Key).Unlock()
+	var ev *ObjectCreated // set by plan when the OnObjectCreated hook needs one
 	plan := func(c *change) error {
 		if cond != nil {
 			if err := cond(b.latest(v.Key)); err != nil {
@@ -238,8 +273,14 @@ func (s *Service) commitObject(rq *request, b *bucket, v *objectVersion, event s
 		v.Seq = s.seq.Add(1)
 		v.Modified = s.env.Clock.Now().UTC()
 		c.place(b, v)
-		ev = s.event(rq, b, v, event)
+		if s.opts.OnObjectCreated != nil {
+			e := s.event(rq, b, v, event)
+			ev = &e
+		}
 		return nil
 	}
-	return s.mutate(b, plan, func(tx *store.Tx) error { return s.emit(tx, ev) }, func() { s.visible(ev) })
+	if s.opts.OnObjectCreated == nil { // no event: neither hook has anything to do
+		return s.mutate(b, plan, nil, nil)
+	}
+	return s.mutate(b, plan, func(tx *store.Tx) error { return s.emit(tx, *ev) }, func() { s.visible(*ev) })
 }

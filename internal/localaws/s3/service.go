@@ -107,8 +107,18 @@ type request struct {
 	id     string
 	bucket string
 	key    string
-	q      url.Values
-	region string // from the SigV4 scope, else the service's default
+	q      url.Values // nil when the URL has no query
+	region string     // the service's default; see signingRegion
+}
+
+// signingRegion is the region of the request's SigV4 scope, else the
+// service's default. It parses the Authorization header, so only the
+// operations that need the region call it.
+func (rq *request) signingRegion() string {
+	if scope, ok := awsproto.ParseScope(rq.r); ok && scope.Region != "" {
+		return scope.Region
+	}
+	return rq.region
 }
 
 // has reports whether the query string names a sub-resource (?uploads).
@@ -121,9 +131,9 @@ func (rq *request) has(name string) bool {
 // shape; an unexpected failure (or a panic) is logged and answered 500
 // InternalError without details.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rq := &request{w: w, r: r, id: awsproto.NewRequestID(), q: r.URL.Query(), region: s.env.Region}
-	if scope, ok := awsproto.ParseScope(r); ok && scope.Region != "" {
-		rq.region = scope.Region
+	rq := &request{w: w, r: r, id: awsproto.NewRequestID(), region: s.env.Region}
+	if r.URL.RawQuery != "" {
+		rq.q = r.URL.Query()
 	}
 	defer func() {
 		if v := recover(); v != nil {
@@ -134,8 +144,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			awsproto.WriteS3Error(w, r, s3Internal, rq.id)
 		}
 	}()
-	w.Header().Set("x-amz-request-id", rq.id)
-	w.Header().Set("x-amz-id-2", rq.id)
+	ids := []string{rq.id, rq.id} // canonical names, one allocation: what Header.Set would store
+	h := w.Header()
+	h["X-Amz-Request-Id"], h["X-Amz-Id-2"] = ids[0:1:1], ids[1:2:2]
 	rq.bucket, rq.key = splitPath(r)
 	if err := s.route(rq); err != nil {
 		var e *awsproto.Error
