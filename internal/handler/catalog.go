@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -83,7 +84,12 @@ func (h *Handler) describe(ctx context.Context, obj object) (CatalogEntry, error
 
 	hash := sha256.New()
 	var size countWriter
-	r := bufio.NewReader(io.TeeReader(out.Body, io.MultiWriter(hash, &size)))
+	r := headReaders.Get().(*bufio.Reader)
+	r.Reset(io.TeeReader(out.Body, io.MultiWriter(hash, &size)))
+	defer func() {
+		r.Reset(nil) // drop the body
+		headReaders.Put(r)
+	}()
 	head, err := r.Peek(sniffLen)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return CatalogEntry{}, fmt.Errorf("read object %s: %w", obj, err)
@@ -116,6 +122,10 @@ func (h *Handler) describe(ctx context.Context, obj object) (CatalogEntry, error
 	}
 	return e, nil
 }
+
+// headReaders holds the *bufio.Reader that describe peeks through, so that
+// each record does not allocate a fresh 4 KiB buffer.
+var headReaders = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
 
 // countWriter counts the bytes written to it.
 type countWriter int64

@@ -13,8 +13,8 @@
 //	                   It must not overlap an output prefix.
 //
 // Output prefixes are fixed: [ThumbnailPrefix] ("thumbnails/") and
-// [CatalogPrefix] ("catalog/"). The S3 client comes from the default AWS
-// configuration, which honours AWS_ENDPOINT_URL.
+// [CatalogPrefix] ("catalog/"). The S3 client ([NewS3Client]) comes from the
+// default AWS configuration, which honours AWS_ENDPOINT_URL.
 //
 // # Events
 //
