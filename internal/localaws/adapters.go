@@ -63,8 +63,8 @@ func (q esmQueues) Receive(ctx context.Context, queueARN string, max int, wait t
 	return out, nil
 }
 
-func (q esmQueues) Delete(queueARN, receiptHandle string) error {
-	return q.sqs.Delete(queueARN, receiptHandle)
+func (q esmQueues) DeleteBatch(queueARN string, receiptHandles []string) error {
+	return q.sqs.DeleteBatch(queueARN, receiptHandles)
 }
 
 func (q esmQueues) VisibilityTimeout(queueARN string) (time.Duration, error) {

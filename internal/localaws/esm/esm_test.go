@@ -218,6 +218,12 @@ func TestPollerDeletesAllButReportedFailures(t *testing.T) {
 	if !h.q.inFlightIDs()["m2"] {
 		t.Fatal("the poison message was not left on the queue")
 	}
+	h.q.mu.Lock()
+	calls := h.q.deleteCalls
+	h.q.mu.Unlock()
+	if calls != 1 {
+		t.Errorf("the batch's successes were deleted in %d calls, want one DeleteMessageBatch", calls)
+	}
 	ev := h.fns.events[0]
 	if ev.Records[0].EventSource != "aws:sqs" || ev.Records[0].EventSourceARN != queueARN || ev.Records[0].AWSRegion != "us-east-1" {
 		t.Fatalf("event record = %+v", ev.Records[0])

@@ -14,13 +14,14 @@ import (
 // fakeQueues is an in-memory queue set: Receive hands out every visible
 // message (up to max) and hides it until Delete or Requeue.
 type fakeQueues struct {
-	mu         sync.Mutex
-	visibility map[string]time.Duration // queue ARN → visibility timeout
-	ready      map[string][]Message
-	inFlight   map[string]Message // receipt handle → message
-	deleted    []string           // message IDs
-	arrived    chan struct{}
-	seq        int
+	mu          sync.Mutex
+	visibility  map[string]time.Duration // queue ARN → visibility timeout
+	ready       map[string][]Message
+	inFlight    map[string]Message // receipt handle → message
+	deleted     []string           // message IDs
+	deleteCalls int                // DeleteBatch calls
+	arrived     chan struct{}
+	seq         int
 }
 
 func newFakeQueues() *fakeQueues {
@@ -67,12 +68,15 @@ func (q *fakeQueues) Receive(ctx context.Context, queueARN string, max int, wait
 	}
 }
 
-func (q *fakeQueues) Delete(queueARN, handle string) error {
+func (q *fakeQueues) DeleteBatch(queueARN string, handles []string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if m, ok := q.inFlight[handle]; ok {
-		q.deleted = append(q.deleted, m.MessageID)
-		delete(q.inFlight, handle)
+	q.deleteCalls++
+	for _, handle := range handles {
+		if m, ok := q.inFlight[handle]; ok {
+			q.deleted = append(q.deleted, m.MessageID)
+			delete(q.inFlight, handle)
+		}
 	}
 	return nil
 }

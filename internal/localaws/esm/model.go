@@ -33,8 +33,9 @@ type Queues interface {
 	// Receive long-polls up to wait for up to max (1–10) messages with the
 	// queue's visibility timeout.
 	Receive(ctx context.Context, queueARN string, max int, wait time.Duration) ([]Message, error)
-	// Delete deletes a received message.
-	Delete(queueARN, receiptHandle string) error
+	// DeleteBatch deletes received messages, as DeleteMessageBatch does,
+	// in one durable write; a stale handle is not an error.
+	DeleteBatch(queueARN string, receiptHandles []string) error
 	// VisibilityTimeout is the queue's visibility timeout; an error when the
 	// queue does not exist.
 	VisibilityTimeout(queueARN string) (time.Duration, error)

@@ -141,12 +141,18 @@ func (s *Service) process(ctx context.Context, m *mapping, batch []Message) {
 		}
 		keep = failed
 	}
+	// One DeleteMessageBatch for the batch, as Lambda deletes
+	// (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html):
+	// one write instead of one per message.
+	handles := make([]string, 0, len(batch))
 	for _, msg := range batch {
-		if keep[msg.MessageID] {
-			continue
+		if !keep[msg.MessageID] {
+			handles = append(handles, msg.ReceiptHandle)
 		}
-		if err := s.q.Delete(m.EventSourceARN, msg.ReceiptHandle); err != nil {
-			s.env.Log.Warn("event source mapping: delete failed", "uuid", m.UUID, "messageId", msg.MessageID, "err", err)
+	}
+	if len(handles) > 0 {
+		if err := s.q.DeleteBatch(m.EventSourceARN, handles); err != nil {
+			s.env.Log.Warn("event source mapping: delete failed", "uuid", m.UUID, "messages", len(handles), "err", err)
 		}
 	}
 	s.record(m.UUID, "OK")

@@ -109,16 +109,26 @@ func (s *Service) Receive(ctx context.Context, queueARN string, limit int, wait 
 // Delete deletes a received message of the queue with ARN queueARN, as
 // DeleteMessage does: a stale handle succeeds without deleting.
 func (s *Service) Delete(queueARN, receiptHandle string) error {
+	return s.DeleteBatch(queueARN, []string{receiptHandle})
+}
+
+// DeleteBatch deletes received messages of the queue with ARN queueARN in
+// one durable write, as DeleteMessageBatch does: stale handles succeed
+// without deleting; the first invalid handle is returned as an error after
+// the valid ones were deleted.
+func (s *Service) DeleteBatch(queueARN string, receiptHandles []string) error {
 	q, err := s.queueByARN(queueARN)
 	if err != nil {
 		return err
 	}
-	errs, err := s.deleteHandles(q, []string{receiptHandle})
+	errs, err := s.deleteHandles(q, receiptHandles)
 	if err != nil {
 		return err
 	}
-	if errs[0] != nil {
-		return errs[0]
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
 	}
 	return nil
 }
