@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/edasctl/edasctl/internal/localaws/awsproto"
@@ -21,18 +22,78 @@ import (
 // message is dropped and the drop logged, as AWS does. With raw delivery
 // the published attributes become the SQS message's attributes.
 func (p *pipeline) deliverSNS(ctx context.Context, d sns.Delivery) error {
+	m, err := p.snsToSQS(d)
+	if err != nil {
+		return err
+	}
+	return undeliverableIfRefused(p.sqs.SendFromService(ctx, d.Endpoint, m.Body, m.Attributes))
+}
+
+// deliverSNSBatch is deliverSNS for the deliveries of one publish (or a
+// batch of S3 notifications): each queue takes its share in one write,
+// the queues in parallel so that their writes share a group commit.
+func (p *pipeline) deliverSNSBatch(ctx context.Context, ds []sns.Delivery) []error {
+	errs := make([]error, len(ds))
+	type share struct {
+		idx  []int
+		msgs []sqs.OutMessage
+	}
+	shares := map[string]*share{}
+	var queues []string
+	for i, d := range ds {
+		m, err := p.snsToSQS(d)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		sh := shares[d.Endpoint]
+		if sh == nil {
+			sh = &share{}
+			shares[d.Endpoint] = sh
+			queues = append(queues, d.Endpoint)
+		}
+		sh.idx = append(sh.idx, i)
+		sh.msgs = append(sh.msgs, m)
+	}
+	send := func(queue string) {
+		sh := shares[queue]
+		perMsg, err := p.sqs.SendBatchFromService(ctx, queue, sh.msgs)
+		for j, i := range sh.idx {
+			if err != nil {
+				errs[i] = undeliverableIfRefused(err)
+			} else {
+				errs[i] = undeliverableIfRefused(perMsg[j])
+			}
+		}
+	}
+	if len(queues) == 1 {
+		send(queues[0])
+		return errs
+	}
+	var wg sync.WaitGroup
+	for _, q := range queues {
+		wg.Go(func() { send(q) })
+	}
+	wg.Wait()
+	return errs
+}
+
+// snsToSQS checks that d may be delivered to its queue and returns the SQS
+// message: an error wrapping sns.ErrUndeliverable when the protocol is not
+// sqs, the queue is gone, or its policy refuses the topic.
+func (p *pipeline) snsToSQS(d sns.Delivery) (sqs.OutMessage, error) {
 	if d.Protocol != "sqs" {
-		return fmt.Errorf("%w: protocol %s is not delivered by the local AWS", sns.ErrUndeliverable, d.Protocol)
+		return sqs.OutMessage{}, fmt.Errorf("%w: protocol %s is not delivered by the local AWS", sns.ErrUndeliverable, d.Protocol)
 	}
 	doc, ok := p.sqs.QueuePolicy(d.Endpoint)
 	if !ok {
-		return fmt.Errorf("%w: queue %s does not exist", sns.ErrUndeliverable, d.Endpoint)
+		return sqs.OutMessage{}, fmt.Errorf("%w: queue %s does not exist", sns.ErrUndeliverable, d.Endpoint)
 	}
 	if err := p.allows(doc, policy.Request{
 		Principal: policy.Service("sns.amazonaws.com"), Action: "sqs:SendMessage", Resource: d.Endpoint,
 		Context: map[string][]string{"aws:SourceArn": {d.TopicARN}, "aws:SourceAccount": {p.env.Account}},
 	}, "the queue policy does not let the topic send"); err != nil {
-		return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
+		return sqs.OutMessage{}, fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
 	}
 	var attrs map[string]sqs.MessageAttribute
 	if d.Raw && len(d.MessageAttributes) > 0 {
@@ -41,7 +102,7 @@ func (p *pipeline) deliverSNS(ctx context.Context, d sns.Delivery) error {
 			attrs[k] = sqs.MessageAttribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
 		}
 	}
-	return undeliverableIfRefused(p.sqs.SendFromService(ctx, d.Endpoint, d.Body, attrs))
+	return sqs.OutMessage{Body: d.Body, Attributes: attrs}, nil
 }
 
 // undeliverableIfRefused marks a refusal by the destination (a 4xx such as

@@ -42,6 +42,11 @@ type Delivery struct {
 // topic); any other error keeps it for a later attempt.
 type DeliverFunc func(ctx context.Context, d Delivery) error
 
+// A DeliverBatchFunc hands several deliveries over at once, so that the
+// endpoints can take them in one write each; errs[i] is what a DeliverFunc
+// would have returned for ds[i].
+type DeliverBatchFunc func(ctx context.Context, ds []Delivery) (errs []error)
+
 // ErrUndeliverable marks a delivery that must not be retried.
 var ErrUndeliverable = errors.New("sns: undeliverable")
 

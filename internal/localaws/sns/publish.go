@@ -177,7 +177,7 @@ func (s *Service) publishMessages(ctx context.Context, topicARN string, msgs []m
 			deliveries = append(deliveries, d)
 		}
 	}
-	if s.opts.Deliver != nil {
+	if (s.opts.Deliver != nil || s.opts.DeliverBatch != nil) && len(deliveries) > 0 {
 		deliveries = s.deliverNow(context.WithoutCancel(ctx), deliveries)
 	}
 
@@ -215,13 +215,23 @@ func (s *Service) publishMessages(ctx context.Context, topicARN string, msgs []m
 	return ids, nil
 }
 
-// deliverNow hands each delivery to the Deliver hook and returns the ones
-// to keep in the outbox: those that failed retryably, with Attempts
-// counted. Undeliverable ones are dropped and logged, as DrainOutbox does.
+// deliverNow hands the deliveries to the DeliverBatch hook (else to
+// Deliver, one by one) and returns the ones to keep in the outbox: those
+// that failed retryably, with Attempts counted. Undeliverable ones are
+// dropped and logged, as DrainOutbox does.
 func (s *Service) deliverNow(ctx context.Context, ds []Delivery) []Delivery {
+	var errs []error
+	if s.opts.DeliverBatch != nil {
+		errs = s.opts.DeliverBatch(ctx, ds)
+	} else {
+		errs = make([]error, len(ds))
+		for i, d := range ds {
+			errs[i] = s.opts.Deliver(ctx, d)
+		}
+	}
 	var keep []Delivery
-	for _, d := range ds {
-		err := s.opts.Deliver(ctx, d)
+	for i, d := range ds {
+		err := errs[i]
 		switch {
 		case err == nil:
 		case errors.Is(err, ErrUndeliverable):

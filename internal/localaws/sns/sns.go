@@ -32,6 +32,9 @@ type Options struct {
 	// writes it to the outbox for DrainOutbox. Nil stores deliveries in
 	// the outbox only.
 	Deliver DeliverFunc
+	// DeliverBatch, when not nil, is used instead of Deliver to hand over
+	// the deliveries of one publish (or batch of publishes) together.
+	DeliverBatch DeliverBatchFunc
 }
 
 // A Service is the SNS endpoint and its state. It is safe for concurrent

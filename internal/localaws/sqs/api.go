@@ -46,6 +46,43 @@ func (s *Service) SendFromService(ctx context.Context, queueARN, body string, at
 	return nil
 }
 
+// An OutMessage is one message of SendBatchFromService.
+type OutMessage struct {
+	Body       string
+	Attributes map[string]MessageAttribute
+}
+
+// SendBatchFromService sends msgs to the queue with ARN queueARN in one
+// durable write, each validated as SendMessage validates it. errs[i] is
+// msgs[i]'s refusal (an *awsproto.Error such as a body over the queue's
+// MaximumMessageSize), nil once it is durable; err is a failure of the
+// whole batch (QueueDoesNotExist, a store failure), in which case nothing
+// was sent. Unlike SendMessageBatch it has no limit on the number of
+// messages: it is how SNS hands a run of deliveries to one queue at once.
+func (s *Service) SendBatchFromService(ctx context.Context, queueARN string, msgs []OutMessage) (errs []error, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	q, err := s.queueByARN(queueARN)
+	if err != nil {
+		return nil, err
+	}
+	errs = make([]error, len(msgs))
+	ms := make([]*message, 0, len(msgs))
+	for i, in := range msgs {
+		m, e := s.newMessage(q, in.Body, nil, in.Attributes)
+		if e != nil {
+			errs[i] = e
+			continue
+		}
+		ms = append(ms, m)
+	}
+	if err := s.enqueue(q, ms); err != nil {
+		return nil, fmt.Errorf("send to %s: %w", queueARN, err)
+	}
+	return errs, nil
+}
+
 // QueuePolicy returns the Policy attribute of the queue with ARN queueARN
 // ("" when it has none); ok is false when there is no such queue.
 func (s *Service) QueuePolicy(queueARN string) (policy string, ok bool) {

@@ -3,6 +3,8 @@ package sqs
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,5 +82,45 @@ func TestInProcessReceiveLongPollEndsWithItsContext(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A batch from a service commits its valid messages together and refuses
+// each invalid one on its own, as SendMessageBatch does entry by entry.
+func TestSendBatchFromServiceRefusesOnlyTheInvalidMessages(t *testing.T) {
+	f := newFixture(t)
+	f.createQueue(t, "q", map[string]string{"MaximumMessageSize": "1024"})
+	arn := arnOf("q")
+	errs, err := f.svc.SendBatchFromService(context.Background(), arn, []OutMessage{
+		{Body: "first"}, {Body: strings.Repeat("x", 2000)}, {Body: "third"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e *awsproto.Error
+	if errs[0] != nil || errs[2] != nil || !errors.As(errs[1], &e) || e.Code != "InvalidParameterValue" {
+		t.Fatalf("errs = %v; want only the 2000-byte body refused with InvalidParameterValue", errs)
+	}
+	msgs, err := f.svc.Receive(context.Background(), arn, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	for _, m := range msgs {
+		bodies = append(bodies, m.Body)
+	}
+	slices.Sort(bodies)
+	if !slices.Equal(bodies, []string{"first", "third"}) {
+		t.Fatalf("received %v, want first and third", bodies)
+	}
+	handles := []string{msgs[0].ReceiptHandle, msgs[1].ReceiptHandle}
+	if err := f.svc.DeleteBatch(arn, handles); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := f.svc.Receive(context.Background(), arn, 10, 0); len(left) != 0 {
+		t.Fatalf("after DeleteBatch, %d messages are still receivable", len(left))
+	}
+	if _, err := f.svc.SendBatchFromService(context.Background(), arnOf("missing"), []OutMessage{{Body: "x"}}); !errors.As(err, &e) || e.Code != "QueueDoesNotExist" {
+		t.Errorf("batch to a missing queue: %v, want QueueDoesNotExist", err)
 	}
 }
