@@ -48,9 +48,17 @@ func (r *runner) collect(ctx context.Context, uploadsDone <-chan struct{}) error
 	}
 }
 
-// poll lists the catalog prefix and marks the entries not seen before.
+// poll lists the catalog prefix and marks the entries not seen before. It
+// lists only after the longest run of leading entries already seen: the
+// outputs arrive roughly in upload order, so a poll reads the new keys,
+// not every key again (a full listing of a thousand keys costs both
+// sides tens of milliseconds of XML).
 func (r *runner) poll(ctx context.Context) error {
-	pages := s3.NewListObjectsV2Paginator(r.s3, &s3.ListObjectsV2Input{Bucket: aws.String(r.bucket), Prefix: aws.String(r.catalogDir)})
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(r.bucket), Prefix: aws.String(r.catalogDir)}
+	if r.listedBelow > 0 {
+		in.StartAfter = aws.String(handler.CatalogKey(r.st.Config.Bucket.InputPrefix, r.keys[r.listedBelow-1]))
+	}
+	pages := s3.NewListObjectsV2Paginator(r.s3, in)
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
@@ -62,6 +70,9 @@ func (r *runner) poll(ctx context.Context) error {
 				r.processed.Add(1)
 			}
 		}
+	}
+	for r.listedBelow < len(r.results) && r.results[r.listedBelow].listed {
+		r.listedBelow++
 	}
 	return nil
 }

@@ -38,6 +38,10 @@ type runner struct {
 	catalogDir string         // the outputs' common prefix under catalog/
 	byCatalog  map[string]int // catalog key → n
 	results    []result
+	// listedBelow is the number of leading objects (in key order, which
+	// is n's order) whose entries have all been listed: listing resumes
+	// after the last of them.
+	listedBelow int
 
 	uploaded, processed atomic.Int64
 }
@@ -81,8 +85,11 @@ func newRunner(opts *Options, st *stack.Stack, consumer config.Consumer, id stri
 	r.prefix = base + "bench/" + id + "/"
 	r.keys = make([]string, opts.Objects)
 	r.byCatalog = make(map[string]int, opts.Objects)
+	// Zero-padded numbers sort as the objects were numbered, so listing
+	// can resume after the longest run of entries already seen.
+	width := len(strconv.Itoa(max(opts.Objects-1, 0)))
 	for n := range r.keys {
-		r.keys[n] = r.prefix + strconv.Itoa(n) + ext
+		r.keys[n] = fmt.Sprintf("%s%0*d%s", r.prefix, width, n, ext)
 		r.byCatalog[handler.CatalogKey(st.Config.Bucket.InputPrefix, r.keys[n])] = n
 	}
 	// The catalog key of "<prefix>_" is "<catalogDir>_.json".
