@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/edasctl/edasctl/internal/localaws/daemon"
 	"github.com/edasctl/edasctl/internal/testenv"
@@ -134,10 +136,38 @@ func TestKill9MidStreamLosesNoAcknowledgedUpload(t *testing.T) {
 				return true
 			}
 			if time.Now().After(deadline) {
-				t.Errorf("acknowledged upload %s has no %s after restart: %v", key, out, err)
+				t.Errorf("acknowledged upload %s has no %s after restart: %v\n%s", key, out, err, crashDiagnosis(client, cfg, bucket, key))
 				return false
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 	})
+}
+
+// crashDiagnosis says where a lost upload got stuck: whether the object
+// itself survived, and what the consumer's queue and dead-letter queue hold.
+func crashDiagnosis(client *s3.Client, cfg aws.Config, bucket, key string) string {
+	ctx := context.Background()
+	var b strings.Builder
+	if _, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}); err != nil {
+		fmt.Fprintf(&b, "the upload itself: %v\n", err)
+	} else {
+		fmt.Fprintf(&b, "the upload itself exists\n")
+	}
+	q := sqs.NewFromConfig(cfg)
+	for _, name := range []string{"edas-catalog", "edas-catalog-dlq"} {
+		url, err := q.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
+		if err != nil {
+			fmt.Fprintf(&b, "queue %s: %v\n", name, err)
+			continue
+		}
+		attrs, err := q.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: url.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{"All"}})
+		if err != nil {
+			fmt.Fprintf(&b, "queue %s: %v\n", name, err)
+			continue
+		}
+		fmt.Fprintf(&b, "queue %s: visible %s, in flight %s, delayed %s\n", name, attrs.Attributes["ApproximateNumberOfMessages"],
+			attrs.Attributes["ApproximateNumberOfMessagesNotVisible"], attrs.Attributes["ApproximateNumberOfMessagesDelayed"])
+	}
+	return b.String()
 }
