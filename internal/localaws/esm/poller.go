@@ -114,7 +114,7 @@ func (s *Service) collect(ctx context.Context, m *mapping) ([]Message, error) {
 // listed ones with ReportBatchItemFailures (L6). An invocation error leaves
 // the batch to reappear after the visibility timeout (L7).
 func (s *Service) process(ctx context.Context, m *mapping, batch []Message) {
-	payload, err := json.Marshal(s.event(m, batch))
+	payload, err := encodeEvent(m.EventSourceARN, regionOf(m.EventSourceARN, s.env.Region), batch)
 	if err != nil {
 		s.record(m.UUID, "PROBLEM: "+err.Error())
 		return
@@ -183,25 +183,6 @@ func itemFailures(result []byte, batch []Message) (failed map[string]bool, ok bo
 		failed[f.ItemIdentifier] = true
 	}
 	return failed, true
-}
-
-// event builds the SQS event Lambda delivers for batch.
-func (s *Service) event(m *mapping, batch []Message) events.SQSEvent {
-	region := regionOf(m.EventSourceARN, s.env.Region)
-	ev := events.SQSEvent{Records: make([]events.SQSMessage, len(batch))}
-	for i, msg := range batch {
-		attrs := msg.MessageAttributes
-		if attrs == nil {
-			attrs = map[string]events.SQSMessageAttribute{}
-		}
-		ev.Records[i] = events.SQSMessage{
-			MessageId: msg.MessageID, ReceiptHandle: msg.ReceiptHandle, Body: msg.Body,
-			Md5OfBody: msg.MD5OfBody, Md5OfMessageAttributes: msg.MD5OfMessageAttributes,
-			Attributes: msg.Attributes, MessageAttributes: attrs,
-			EventSourceARN: m.EventSourceARN, EventSource: "aws:sqs", AWSRegion: region,
-		}
-	}
-	return ev
 }
 
 // record stores the mapping's LastProcessingResult (in memory: it is a

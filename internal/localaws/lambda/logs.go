@@ -5,8 +5,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -43,6 +43,8 @@ type instanceLog struct {
 	onErr  func(error)
 
 	flushMu sync.Mutex // serialises Append calls so events stay in order
+
+	spare []LogEvent // guarded by flushMu: the last batch's array, for the next one
 
 	mu      sync.Mutex // guards the fields below
 	pending []LogEvent
@@ -107,19 +109,32 @@ func (l *instanceLog) end(requestID string, memoryMB int32, out *runtime.Outcome
 func reportLine(requestID string, memoryMB int32, out *runtime.Outcome) string {
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	billed := int64(math.Ceil(ms(out.Duration + out.InitDuration)))
-	s := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB",
-		requestID, ms(out.Duration), billed, memoryMB, out.MaxMemoryMB)
+	b := make([]byte, 0, 256)
+	b = append(b, "REPORT RequestId: "...)
+	b = append(b, requestID...)
+	b = append(b, "\tDuration: "...)
+	b = strconv.AppendFloat(b, ms(out.Duration), 'f', 2, 64)
+	b = append(b, " ms\tBilled Duration: "...)
+	b = strconv.AppendInt(b, billed, 10)
+	b = append(b, " ms\tMemory Size: "...)
+	b = strconv.AppendInt(b, int64(memoryMB), 10)
+	b = append(b, " MB\tMax Memory Used: "...)
+	b = strconv.AppendInt(b, int64(out.MaxMemoryMB), 10)
+	b = append(b, " MB"...)
 	if out.InitDuration > 0 {
-		s += fmt.Sprintf("\tInit Duration: %.2f ms", ms(out.InitDuration))
+		b = append(b, "\tInit Duration: "...)
+		b = strconv.AppendFloat(b, ms(out.InitDuration), 'f', 2, 64)
+		b = append(b, " ms"...)
 	}
 	if out.Err != nil && out.Err.Fatal {
 		if out.Err.Type == runtime.TypeTimeout {
-			s += "\tStatus: timeout"
+			b = append(b, "\tStatus: timeout"...)
 		} else {
-			s += "\tStatus: error\tError Type: " + out.Err.Type
+			b = append(b, "\tStatus: error\tError Type: "...)
+			b = append(b, out.Err.Type...)
 		}
 	}
-	return s
+	return string(b)
 }
 
 // flush sends the waiting lines to the sink.
@@ -128,18 +143,25 @@ func (l *instanceLog) flush() {
 	defer l.flushMu.Unlock()
 	l.mu.Lock()
 	events := l.pending
-	l.pending = nil
 	if l.timer != nil {
 		l.timer.Stop()
 		l.timer = nil
 	}
-	l.mu.Unlock()
-	if len(events) == 0 || l.sink == nil {
+	if len(events) == 0 {
+		l.mu.Unlock()
 		return
 	}
-	if err := l.sink.Append(context.Background(), l.group, l.stream, events); err != nil && l.onErr != nil {
-		l.onErr(err)
+	l.pending, l.spare = l.spare, nil
+	l.mu.Unlock()
+	if l.sink != nil {
+		if err := l.sink.Append(context.Background(), l.group, l.stream, events); err != nil && l.onErr != nil {
+			l.onErr(err)
+		}
 	}
+	// The sink keeps no reference to events (LogSink), so their array
+	// holds the next batch.
+	clear(events)
+	l.spare = events[:0]
 }
 
 // tailResult returns the last 4 KB of an invocation's log.

@@ -15,7 +15,8 @@ type LogEvent struct {
 // A LogSink receives a function's log events. Append must create the group
 // and the stream when they do not exist, as Lambda does for a function whose
 // role allows it. Events of one stream arrive in order; Append may be called
-// concurrently for different streams.
+// concurrently for different streams. Append must not keep events (the
+// slice) after it returns: the caller reuses it.
 type LogSink interface {
 	Append(ctx context.Context, group, stream string, events []LogEvent) error
 }

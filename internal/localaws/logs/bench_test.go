@@ -110,3 +110,26 @@ func BenchmarkPutLogEvents(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*10)/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkAppend_lambdaInvocation appends what one invocation of the
+// pipeline's function logs — START, 10 JSON lines, END, REPORT — to its
+// stream on a disk store, durable on return, as the local Lambda does at
+// the end of each invocation.
+func BenchmarkAppend_lambdaInvocation(b *testing.B) {
+	svc, _ := benchService(b, 0)
+	ts := t0.UnixMilli()
+	evs := []InputEvent{{Timestamp: ts, Message: "START RequestId: 5f0b1a3c-8d3e-4c6e-9a57-0c1b2d3e4f50 Version: $LATEST"}}
+	for i := range 10 {
+		evs = append(evs, InputEvent{Timestamp: ts, Message: fmt.Sprintf(`{"level":"INFO","msg":"processed","key":"uploads/%d.jpg","outcome":"ok","durationMs":%d}`, i, i)})
+	}
+	evs = append(evs,
+		InputEvent{Timestamp: ts, Message: "END RequestId: 5f0b1a3c-8d3e-4c6e-9a57-0c1b2d3e4f50"},
+		InputEvent{Timestamp: ts, Message: "REPORT RequestId: 5f0b1a3c-8d3e-4c6e-9a57-0c1b2d3e4f50\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 12 MB"})
+	const stream = "2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef"
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := svc.Append(context.Background(), "/aws/lambda/catalog", stream, evs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package logs
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -96,6 +98,56 @@ func TestStateSurvivesARestart(t *testing.T) {
 	f2 := newFixtureOn(t, openDisk(t, dir), c)
 	if after := snapshot(t, f2); after != before {
 		t.Errorf("state after restart =\n%s\nwant\n%s", after, before)
+	}
+	f.srv.Close()
+	st.Close()
+}
+
+// Events written together are stored together (see encodeBatch); a
+// restart must give back each of them, in (timestamp, sequence) order even
+// when a write's events were out of order or interleave with another's.
+func TestEventsWrittenTogetherSurviveARestartInOrder(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := clock.NewFake(t0)
+	st := openDisk(t, dir)
+	f := newFixtureOn(t, st, c)
+	now := f.nowMs()
+	appendEvents := func(stream string, ts []int64, msgs ...string) {
+		t.Helper()
+		evs := make([]InputEvent, len(ts))
+		for i := range ts {
+			evs[i] = InputEvent{Timestamp: ts[i], Message: msgs[i]}
+		}
+		if err := f.svc.Append(ctx, "/aws/lambda/f", stream, evs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendEvents("a", []int64{now - 1, now - 5, now - 3}, "one", "five", "three")
+	c.Advance(1000)
+	appendEvents("a", []int64{now - 4, now - 2, now - 2}, "four", "", "two")
+	appendEvents("a", []int64{now - 6}, "six")
+	big := strings.Repeat("x", maxBatchRow/3)
+	huge := strings.Repeat("y", 2*maxBatchRow)
+	appendEvents("b", []int64{now - 3, now - 7, now - 1, now - 10, now - 2}, big+"1", big+"2", big+"3", huge, "small")
+	f.put(t, "/aws/lambda/f", "b", []int64{now - 9, now - 8}, "nine", "eight")
+	before := snapshot(t, f)
+
+	f2 := newFixtureOn(t, openDisk(t, dir), c)
+	if after := snapshot(t, f2); after != before {
+		t.Errorf("state after restart =\n%s\nwant\n%s", after, before)
+	}
+	out, err := f2.client.FilterLogEvents(ctx, &cwl.FilterLogEventsInput{LogGroupName: aws.String("/aws/lambda/f")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range out.Events {
+		got = append(got, strings.TrimPrefix(*e.Message, big))
+	}
+	want := []string{huge, "nine", "eight", "2", "six", "five", "four", "three", "1", "two", "small", "one", "3"}
+	if !slices.Equal(got, want) {
+		t.Errorf("messages after restart = %.40q, want %.40q", got, want)
 	}
 	f.srv.Close()
 	st.Close()

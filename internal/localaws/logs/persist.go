@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -15,9 +16,11 @@ import (
 const (
 	tableGroup  = "logs.group"  // group name → groupRecord (JSON)
 	tableStream = "logs.stream" // group NUL stream → streamRecord (JSON)
-	// tableEvent holds events: group NUL stream NUL %016x timestamp %016x
-	// sequence → 8-byte big-endian ingestion time, then the message. Its
-	// keys sort a stream's events by (timestamp, sequence).
+	// tableEvent holds events under keys group NUL stream NUL %016x
+	// timestamp %016x sequence, which sort a stream's rows by (timestamp,
+	// sequence). A row holds one event, as 8-byte big-endian ingestion time
+	// then the message, or several events of one ingestion (a batch row,
+	// keyed by its first event; see encodeBatch).
 	tableEvent = "logs.event"
 	tableMeta  = "logs.meta" // "seq" → the highest sequence ever handed out
 )
@@ -41,7 +44,23 @@ func streamKey(group, stream string) string { return group + sep + stream }
 func streamEventsPrefix(group, stream string) string { return group + sep + stream + sep }
 
 func eventKey(group, stream string, p pos) string {
-	return fmt.Sprintf("%s%016x%016x", streamEventsPrefix(group, stream), uint64(p.ts), p.seq)
+	b := make([]byte, 0, len(group)+len(stream)+2+32)
+	b = append(b, group...)
+	b = append(b, sep...)
+	b = append(b, stream...)
+	b = append(b, sep...)
+	b = appendHex16(b, uint64(p.ts))
+	b = appendHex16(b, p.seq)
+	return string(b)
+}
+
+// appendHex16 appends v as 16 lower-case hex digits, as %016x formats it.
+func appendHex16(b []byte, v uint64) []byte {
+	const digits = "0123456789abcdef"
+	for shift := 60; shift >= 0; shift -= 4 {
+		b = append(b, digits[v>>uint(shift)&0xf])
+	}
+	return b
 }
 
 func encodeEvent(e *event) []byte {
@@ -49,6 +68,65 @@ func encodeEvent(e *event) []byte {
 	binary.BigEndian.PutUint64(b, uint64(e.ingest))
 	copy(b[8:], e.msg)
 	return b
+}
+
+// batchMarker starts the value of a batch row. A single event's value
+// starts with its ingestion time, whose first byte is 0 for any time
+// before the year 10^6, so the two cannot be confused.
+const batchMarker = 0xff
+
+// maxBatchRow bounds a batch row's key and value, so that the row stays
+// within its b-tree page: SQLite moves the part of a WITHOUT ROWID row
+// beyond about 1,000 bytes (of a 4 KB page) to an overflow page of its own,
+// which would cost a 4 KB page per write. A write larger than this takes
+// several rows; an event larger than this takes a row of its own.
+const maxBatchRow = 960
+
+// encodeBatch encodes events ingested together (same ingestion time,
+// sequences ascending) as one row: batchMarker, the 8-byte big-endian
+// ingestion time, then for each event its timestamp, its sequence minus
+// the first event's and its message's length as uvarints, and the message.
+// The row is keyed by its first event; one row instead of one per event
+// makes a write of n events one store put instead of n.
+func encodeBatch(evs []event) []byte {
+	n := 9
+	for i := range evs {
+		n += 3*binary.MaxVarintLen64 + len(evs[i].msg)
+	}
+	b := make([]byte, 9, n)
+	b[0] = batchMarker
+	binary.BigEndian.PutUint64(b[1:], uint64(evs[0].ingest))
+	for i := range evs {
+		b = binary.AppendUvarint(b, uint64(evs[i].ts))
+		b = binary.AppendUvarint(b, evs[i].seq-evs[0].seq)
+		b = binary.AppendUvarint(b, uint64(len(evs[i].msg)))
+		b = append(b, evs[i].msg...)
+	}
+	return b
+}
+
+// putEvents writes evs, which were ingested together, to the stream's
+// rows: a lone event as an event row, more as batch rows.
+func putEvents(tx *store.Tx, group, stream string, evs []event) error {
+	for len(evs) > 0 {
+		// The key, the marker and the ingestion time, then each event's
+		// message and its three uvarints (at most 10, 3 and 3 bytes for
+		// today's timestamps, batches and lines).
+		n, size := 0, len(group)+len(stream)+2+32+9
+		for n < len(evs) && (n == 0 || size+len(evs[n].msg)+16 <= maxBatchRow) {
+			size += len(evs[n].msg) + 16
+			n++
+		}
+		v := encodeEvent(&evs[0])
+		if n > 1 {
+			v = encodeBatch(evs[:n])
+		}
+		if err := tx.Put(tableEvent, eventKey(group, stream, evs[0].pos), v); err != nil {
+			return err
+		}
+		evs = evs[n:]
+	}
+	return nil
 }
 
 func putGroup(tx *store.Tx, g *group) error {
@@ -107,8 +185,12 @@ func (s *Service) load() error {
 		if v, err := tx.Get(tableMeta, "seq"); err == nil {
 			maxSeq, _ = strconv.ParseUint(string(v), 10, 64)
 		}
+		unsorted := map[*stream]bool{}
+		var evs []event
 		err := tx.Scan(tableEvent, "", func(key string, v []byte) error {
-			e, gname, sname, ok := decodeEvent(key, v)
+			var gname, sname string
+			var ok bool
+			evs, gname, sname, ok = decodeRow(evs[:0], key, v)
 			if !ok {
 				return fmt.Errorf("decode log event %q: malformed", key)
 			}
@@ -117,30 +199,75 @@ func (s *Service) load() error {
 				return nil
 			}
 			st := g.streams[sname]
-			st.events = append(st.events, e) // keys scan in (timestamp, sequence) order
-			st.bytes += e.size()
-			st.lastIngest = max(st.lastIngest, e.ingest)
-			st.lastSeq = max(st.lastSeq, e.seq)
-			maxSeq = max(maxSeq, e.seq)
+			for _, e := range evs {
+				// Rows scan in the (timestamp, sequence) order of their
+				// first events; a batch row's later events may belong
+				// elsewhere.
+				if n := len(st.events); n > 0 && e.pos.less(st.events[n-1].pos) {
+					unsorted[st] = true
+				}
+				st.events = append(st.events, e)
+				st.bytes += e.size()
+				st.lastIngest = max(st.lastIngest, e.ingest)
+				st.lastSeq = max(st.lastSeq, e.seq)
+				maxSeq = max(maxSeq, e.seq)
+			}
 			return nil
 		})
+		for st := range unsorted {
+			sort.Slice(st.events, func(i, j int) bool { return st.events[i].pos.less(st.events[j].pos) })
+		}
 		s.seq.Store(maxSeq)
 		return err
 	})
 }
 
-func decodeEvent(key string, v []byte) (e event, gname, sname string, ok bool) {
+// decodeRow appends the events of the row key → v to evs and returns
+// them with the names of their group and stream.
+func decodeRow(evs []event, key string, v []byte) (_ []event, gname, sname string, ok bool) {
 	gname, rest, ok1 := strings.Cut(key, sep)
 	i := strings.LastIndex(rest, sep)
 	if !ok1 || i < 0 || len(rest)-i-1 != 32 || len(v) < 8 {
-		return event{}, "", "", false
+		return evs, "", "", false
 	}
 	sname, suffix := rest[:i], rest[i+1:]
 	ts, err1 := strconv.ParseUint(suffix[:16], 16, 64)
 	seq, err2 := strconv.ParseUint(suffix[16:], 16, 64)
 	if err1 != nil || err2 != nil {
-		return event{}, "", "", false
+		return evs, "", "", false
 	}
-	e = event{pos: pos{ts: int64(ts), seq: seq}, ingest: int64(binary.BigEndian.Uint64(v)), msg: string(v[8:])}
-	return e, gname, sname, true
+	if v[0] != batchMarker {
+		e := event{pos: pos{ts: int64(ts), seq: seq}, ingest: int64(binary.BigEndian.Uint64(v)), msg: string(v[8:])}
+		return append(evs, e), gname, sname, true
+	}
+	if len(v) < 9 {
+		return evs, "", "", false
+	}
+	ingest := int64(binary.BigEndian.Uint64(v[1:]))
+	p := v[9:]
+	first := len(evs)
+	for len(p) > 0 {
+		ets, n1 := binary.Uvarint(p)
+		if n1 <= 0 {
+			return evs, "", "", false
+		}
+		p = p[n1:]
+		delta, n2 := binary.Uvarint(p)
+		if n2 <= 0 {
+			return evs, "", "", false
+		}
+		p = p[n2:]
+		size, n3 := binary.Uvarint(p)
+		if n3 <= 0 || size > uint64(len(p)-n3) {
+			return evs, "", "", false
+		}
+		p = p[n3:]
+		evs = append(evs, event{pos: pos{ts: int64(ets), seq: seq + delta}, ingest: ingest, msg: string(p[:size])})
+		p = p[size:]
+	}
+	// The key names the first event.
+	if len(evs) == first || evs[first].pos != (pos{ts: int64(ts), seq: seq}) {
+		return evs, "", "", false
+	}
+	return evs, gname, sname, true
 }

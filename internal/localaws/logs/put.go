@@ -142,14 +142,7 @@ func (s *Service) ingest(g *group, st *stream, evs []event) error {
 		evs[i].seq = last - uint64(len(evs)) + 1 + uint64(i)
 		evs[i].ingest = now
 	}
-	err := s.env.Store.Update(func(tx *store.Tx) error {
-		for i := range evs {
-			if err := tx.Put(tableEvent, eventKey(g.name, st.name, evs[i].pos), encodeEvent(&evs[i])); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := s.env.Store.Update(func(tx *store.Tx) error { return putEvents(tx, g.name, st.name, evs) })
 	if err != nil {
 		return fmt.Errorf("store log events: %w", err)
 	}

@@ -59,7 +59,10 @@ func (i *Instance) serveNext(w http.ResponseWriter, r *http.Request) {
 	i.current = inv
 	i.mu.Unlock()
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
+	h["Content-Type"] = contentTypeJSON
+	// A known length lets the server send the event in one piece rather
+	// than in chunks, as Lambda's own Runtime API does.
+	h["Content-Length"] = []string{strconv.Itoa(len(inv.req.Payload))}
 	h.Set("Lambda-Runtime-Aws-Request-Id", inv.req.RequestID)
 	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(inv.deadline.UnixMilli(), 10))
 	h.Set("Lambda-Runtime-Invoked-Function-Arn", inv.req.FunctionARN)
@@ -77,7 +80,7 @@ func (i *Instance) serveResponse(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxResponse+1))
+	body, err := readBody(r, MaxResponse+1)
 	switch {
 	case err != nil:
 		inv.done <- &Outcome{Err: newFunctionError(TypeUnknown, inv.req.RequestID, "read response: "+err.Error())}
@@ -101,7 +104,7 @@ func (i *Instance) serveError(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, _ := io.ReadAll(io.LimitReader(r.Body, maxErrorBody))
+	body, _ := readBody(r, maxErrorBody)
 	inv.done <- &Outcome{Err: reportedError(body, r.Header.Get("Lambda-Runtime-Function-Error-Type"), false)}
 	writeAccepted(w)
 }
@@ -135,10 +138,28 @@ func (i *Instance) take(w http.ResponseWriter, id string) (*invocation, bool) {
 	return inv, true
 }
 
+// readBody reads at most limit bytes of r's body, into a buffer of the
+// body's size when the request states it (the server then ends the body
+// there).
+func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if n := r.ContentLength; n >= 0 && n < limit {
+		buf := make([]byte, n)
+		m, err := io.ReadFull(r.Body, buf)
+		return buf[:m], err
+	}
+	return io.ReadAll(io.LimitReader(r.Body, limit))
+}
+
+// contentTypeJSON is the Content-Type header of every answer. Handlers
+// share it: the server only reads header values.
+var contentTypeJSON = []string{"application/json"}
+
+var acceptedBody = []byte(`{"status":"OK"}`)
+
 func writeAccepted(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = contentTypeJSON
 	w.WriteHeader(http.StatusAccepted)
-	w.Write([]byte(`{"status":"OK"}`))
+	w.Write(acceptedBody)
 }
 
 func writeAPIError(w http.ResponseWriter, status int, typ, msg string) {

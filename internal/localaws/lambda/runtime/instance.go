@@ -49,6 +49,7 @@ type Instance struct {
 	cmd     *exec.Cmd
 	srv     *http.Server
 	out     *outputReader
+	memory  *memoryGauge
 	started time.Time
 
 	queue     chan *invocation    // at most one invocation waiting for /next
@@ -164,6 +165,7 @@ func Start(cfg Config) (*Instance, error) {
 		return nil, &EntrypointError{Err: err}
 	}
 	pw.Close()
+	i.memory = openMemoryGauge(cmd.Process.Pid)
 	i.out = newOutputReader(pr, cfg.Output)
 	go i.out.run()
 	go i.srv.Serve(ln)
@@ -175,6 +177,7 @@ func Start(cfg Config) (*Instance, error) {
 // marks the instance exited once its output has been read.
 func (i *Instance) wait() {
 	err := i.cmd.Wait()
+	i.memory.close()
 	killGroup(i.cmd.Process.Pid)
 	i.mu.Lock()
 	i.waitErr = err
@@ -260,7 +263,7 @@ func (i *Instance) Invoke(ctx context.Context, req Request) (*Outcome, error) {
 		return nil, ctx.Err()
 	}
 	out.Duration = time.Since(inv.deliveredAt)
-	out.MaxMemoryMB = peakMemoryMB(i.cmd.Process.Pid)
+	out.MaxMemoryMB = i.memory.peakMB()
 	i.mu.Lock()
 	if !i.initReported {
 		out.InitDuration = i.initDuration

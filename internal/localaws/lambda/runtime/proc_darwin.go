@@ -14,8 +14,16 @@ func sysProcAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: t
 // killGroup kills the process group led by pid.
 func killGroup(pid int) { syscall.Kill(-pid, syscall.SIGKILL) }
 
-// peakMemoryMB is not measured on this platform.
-func peakMemoryMB(int) int { return 0 }
+// A memoryGauge would read a process's peak memory; it is not measured on
+// this platform.
+type memoryGauge struct{}
+
+func openMemoryGauge(int) *memoryGauge { return &memoryGauge{} }
+
+// peakMB returns 0: unknown.
+func (*memoryGauge) peakMB() int { return 0 }
+
+func (*memoryGauge) close() {}
 
 // fionread is FIONREAD of <sys/filio.h>: _IOR('f', 127, int).
 const fionread = 0x4004667f

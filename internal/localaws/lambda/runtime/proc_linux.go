@@ -1,10 +1,10 @@
 package runtime
 
 import (
-	"bufio"
+	"bytes"
+	"io"
 	"os"
 	"strconv"
-	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -19,25 +19,64 @@ func sysProcAttr() *syscall.SysProcAttr {
 // killGroup kills the process group led by pid.
 func killGroup(pid int) { syscall.Kill(-pid, syscall.SIGKILL) }
 
-// peakMemoryMB returns the peak resident set size of pid (VmHWM in
-// /proc/<pid>/status), in MB, or 0 when unknown.
-func peakMemoryMB(pid int) int {
+// A memoryGauge reads the peak resident set size of one process (VmHWM in
+// /proc/<pid>/status). It keeps the file open and rereads it from offset 0,
+// which makes the kernel render it afresh: one pread per reading instead of
+// an open, reads and a close. The open file also stays bound to the process
+// it was opened for, even once its PID is reused. It is safe for concurrent
+// use with close.
+type memoryGauge struct{ f *os.File }
+
+// openMemoryGauge opens the gauge of pid; if it cannot, the gauge reads 0.
+func openMemoryGauge(pid int) *memoryGauge {
 	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return &memoryGauge{}
+	}
+	return &memoryGauge{f: f}
+}
+
+// peakMB returns the process's peak resident set size in MB, rounded up,
+// or 0 when unknown (the process has exited, or the file cannot be read).
+func (g *memoryGauge) peakMB() int {
+	if g.f == nil {
+		return 0
+	}
+	var buf [4096]byte // the whole file is about 1.5 KB; VmHWM is in its first half
+	n, err := g.f.ReadAt(buf[:], 0)
+	if err != nil && err != io.EOF {
+		return 0
+	}
+	return vmHWM(buf[:n])
+}
+
+func (g *memoryGauge) close() {
+	if g.f != nil {
+		g.f.Close()
+	}
+}
+
+// vmHWM parses the VmHWM line of a /proc/<pid>/status text ("VmHWM:\t  1234 kB")
+// into MB, rounded up; 0 when it is missing or malformed.
+func vmHWM(status []byte) int {
+	const key = "\nVmHWM:"
+	i := bytes.Index(status, []byte(key))
+	if i < 0 {
+		return 0
+	}
+	rest := status[i+len(key):]
+	if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+		rest = rest[:j]
+	}
+	v, ok := bytes.CutSuffix(bytes.TrimSpace(rest), []byte("kB"))
+	if !ok {
+		return 0
+	}
+	kb, err := strconv.Atoi(string(bytes.TrimSpace(v)))
 	if err != nil {
 		return 0
 	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
-			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			if err != nil {
-				return 0
-			}
-			return (kb + 1023) / 1024
-		}
-	}
-	return 0
+	return (kb + 1023) / 1024
 }
 
 // pendingBytes returns how many bytes the pipe f holds unread (FIONREAD,

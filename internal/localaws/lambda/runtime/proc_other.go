@@ -18,8 +18,16 @@ func killGroup(pid int) {
 	}
 }
 
-// peakMemoryMB is not measured on this platform.
-func peakMemoryMB(int) int { return 0 }
+// A memoryGauge would read a process's peak memory; it is not measured on
+// this platform.
+type memoryGauge struct{}
+
+func openMemoryGauge(int) *memoryGauge { return &memoryGauge{} }
+
+// peakMB returns 0: unknown.
+func (*memoryGauge) peakMB() int { return 0 }
+
+func (*memoryGauge) close() {}
 
 // pendingBytes is unknown on this platform; Sync then waits for nothing.
 func pendingBytes(*os.File) int { return 0 }

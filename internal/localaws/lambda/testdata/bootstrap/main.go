@@ -110,5 +110,8 @@ func post(url, body string) {
 		fmt.Fprintln(os.Stderr, "post:", err)
 		os.Exit(1)
 	}
+	// Read the answer to its end, as the AWS runtimes do, so that the
+	// connection is reused.
+	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 }
