@@ -68,7 +68,7 @@ func batchOf10(prefix string) []types.SendMessageBatchRequestEntry {
 func BenchmarkSendMessageBatch(b *testing.B) {
 	_, client, url := benchFixture(b)
 	b.SetParallelism(8 / max(1, runtimeProcs()))
-	b.ResetTimer()
+	cpu := startCPU(b)
 	b.RunParallel(func(pb *testing.PB) {
 		entries := batchOf10("m")
 		for pb.Next() {
@@ -79,6 +79,7 @@ func BenchmarkSendMessageBatch(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N*10)/b.Elapsed().Seconds(), "msgs/s")
+	cpu.report(b.N * 10)
 }
 
 // BenchmarkReceiveDelete receives ten messages and deletes them in one
@@ -102,7 +103,7 @@ func BenchmarkReceiveDelete(b *testing.B) {
 	}
 	var received atomic.Int64
 	b.SetParallelism(8 / max(1, runtimeProcs()))
-	b.ResetTimer()
+	cpu := startCPU(b)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			out, err := client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10})
@@ -124,6 +125,7 @@ func BenchmarkReceiveDelete(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(received.Load())/b.Elapsed().Seconds(), "msgs/s")
+	cpu.report(int(received.Load()))
 }
 
 // BenchmarkRoundTrip measures one SendMessage request from a single SDK
@@ -180,6 +182,28 @@ func reportPercentiles(b *testing.B, lat []time.Duration) {
 
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
 
+// A cpuMeter measures the process's CPU time (client, server and store
+// together) over a benchmark: on a shared machine it varies far less than
+// throughput does.
+type cpuMeter struct {
+	b     *testing.B
+	start time.Duration
+}
+
+// startCPU resets b's timer and starts measuring CPU time.
+func startCPU(b *testing.B) cpuMeter {
+	b.ResetTimer()
+	return cpuMeter{b: b, start: processCPU()}
+}
+
+// report reports the CPU time per message as cpu-us/msg, unless the
+// platform cannot tell it.
+func (m cpuMeter) report(msgs int) {
+	if now := processCPU(); now > 0 && msgs > 0 {
+		m.b.ReportMetric(float64(now-m.start)/float64(time.Microsecond)/float64(msgs), "cpu-us/msg")
+	}
+}
+
 // BenchmarkSendMessageBatchRawHTTP is BenchmarkSendMessageBatch with a
 // pre-encoded JSON request over plain net/http instead of the SDK, so that
 // the figure is the service's capacity rather than the client's.
@@ -198,7 +222,7 @@ func BenchmarkSendMessageBatchRawHTTP(b *testing.B) {
 	endpoint := url[:strings.Index(url, "/"+testAccount)] + "/"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	b.SetParallelism(8 / max(1, runtimeProcs()))
-	b.ResetTimer()
+	cpu := startCPU(b)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			req, _ := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(payload))
@@ -216,4 +240,5 @@ func BenchmarkSendMessageBatchRawHTTP(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N*10)/b.Elapsed().Seconds(), "msgs/s")
+	cpu.report(b.N * 10)
 }

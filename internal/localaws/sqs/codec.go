@@ -3,6 +3,7 @@ package sqs
 import (
 	"bytes"
 	"compress/flate"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,17 +11,23 @@ import (
 	"sync"
 )
 
-// Journal records are JSON compressed with DEFLATE, behind a one-byte
-// format tag. Compression keeps a group of messages within a database page
-// or two: the store pays per page written (an overflow page costs about as
-// much as half a commit), and message bodies (S3 event JSON) compress
-// several times over.
+// Journal records start with a one-byte format tag. encodeRecord writes the
+// compact binary format (recordBinary), compressed with DEFLATE above
+// minCompress bytes (recordFlateBinary); decodeRecord also reads the JSON
+// formats that earlier versions wrote, so existing data directories load.
+//
+// Compression keeps a group of messages within a database page or two: the
+// store pays per page written (a WITHOUT ROWID table moves a value over
+// about 1 KB to overflow pages, each costing about as much as the deflating
+// of it), and message bodies (S3 event JSON) compress several times over.
 const (
-	recordFlateJSON = 'z' // DEFLATE-compressed JSON
-	recordJSON      = '[' // plain JSON (a group starts with '[')
+	recordJSON        = '[' // plain JSON (a group starts with '['); read only
+	recordFlateJSON   = 'z' // DEFLATE-compressed JSON; read only
+	recordBinary      = 'b' // binary, see appendEntry
+	recordFlateBinary = 'x' // DEFLATE-compressed binary
 )
 
-// minCompress is the size under which a record is stored as plain JSON: it
+// minCompress is the size under which a record is stored uncompressed: it
 // fits a page anyway.
 const minCompress = 768
 
@@ -29,22 +36,32 @@ var flateWriters = sync.Pool{New: func() any {
 	return w
 }}
 
-// encodeRecord encodes a journal record: a group of entries.
-func encodeRecord(v any) ([]byte, error) {
-	plain, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
+// recordBufs recycles the buffers binary records are built in.
+var recordBufs = sync.Pool{New: func() any { return new(recordBuf) }}
+
+type recordBuf struct{ b []byte }
+
+// encodeRecord encodes a journal record: a group of entries. The result
+// does not alias any buffer that is reused.
+func encodeRecord(entries []*logEntry) ([]byte, error) {
+	rb := recordBufs.Get().(*recordBuf)
+	defer recordBufs.Put(rb)
+	b := append(rb.b[:0], recordBinary)
+	b = binary.AppendUvarint(b, uint64(len(entries)))
+	for _, e := range entries {
+		b = appendEntry(b, e)
 	}
-	if len(plain) < minCompress {
-		return plain, nil
+	rb.b = b
+	if len(b) < minCompress {
+		return bytes.Clone(b), nil
 	}
 	var buf bytes.Buffer
-	buf.Grow(len(plain)/3 + 16)
-	buf.WriteByte(recordFlateJSON)
+	buf.Grow(len(b)/3 + 16)
+	buf.WriteByte(recordFlateBinary)
 	w := flateWriters.Get().(*flate.Writer)
 	defer flateWriters.Put(w)
 	w.Reset(&buf)
-	if _, err := w.Write(plain); err != nil {
+	if _, err := w.Write(b[1:]); err != nil {
 		return nil, err
 	}
 	if err := w.Close(); err != nil {
@@ -53,20 +70,405 @@ func encodeRecord(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// decodeRecord decodes a record written by encodeRecord into v.
-func decodeRecord(b []byte, v any) error {
+// decodeRecord decodes a record written by encodeRecord, or by an earlier
+// version in JSON.
+func decodeRecord(b []byte) ([]logEntry, error) {
 	if len(b) == 0 {
-		return errors.New("empty journal record")
+		return nil, errors.New("empty journal record")
 	}
 	switch b[0] {
-	case recordJSON:
-		return json.Unmarshal(b, v)
-	case recordFlateJSON:
-		plain, err := io.ReadAll(flate.NewReader(bytes.NewReader(b[1:])))
+	case recordBinary:
+		return decodeBinary(b[1:])
+	case recordFlateBinary:
+		plain, err := inflate(b[1:])
 		if err != nil {
-			return fmt.Errorf("inflate journal record: %w", err)
+			return nil, err
 		}
-		return json.Unmarshal(plain, v)
+		return decodeBinary(plain)
+	case recordJSON:
+		var group []logEntry
+		if err := json.Unmarshal(b, &group); err != nil {
+			return nil, err
+		}
+		return group, nil
+	case recordFlateJSON:
+		plain, err := inflate(b[1:])
+		if err != nil {
+			return nil, err
+		}
+		var group []logEntry
+		if err := json.Unmarshal(plain, &group); err != nil {
+			return nil, err
+		}
+		return group, nil
 	}
-	return fmt.Errorf("unknown journal record format %q", b[0])
+	return nil, fmt.Errorf("unknown journal record format %q", b[0])
+}
+
+func inflate(b []byte) ([]byte, error) {
+	plain, err := io.ReadAll(flate.NewReader(bytes.NewReader(b)))
+	if err != nil {
+		return nil, fmt.Errorf("inflate journal record: %w", err)
+	}
+	return plain, nil
+}
+
+// The binary format. Integers are varints (encoding/binary); "zz" marks a
+// signed (zigzag) varint holding the difference from a base, which makes
+// the close seqs and times of a group one or two bytes each. A string is
+// its length as a uvarint, then its bytes. A record is its entry count,
+// then each entry: the count and items of Purges, Sends, States and Dels.
+//
+//	purge: q
+//	send:  flags, q, zz seq−prevSeq, zz sentAt−prevTime, zz visible−sentAt,
+//	       id (16 bytes if msgUUID, else a string),
+//	       [senderID unless msgSameSender], [dlqSource if msgDLQ], body,
+//	       [attribute count, then name, dataType, stringValue, binaryValue
+//	       (a string; empty decodes as nil) each, if msgAttrs],
+//	       [count, zz first−sentAt if msgReceived], [nonce: 8 bytes if msgNonce]
+//	state: q, zz seq−prevSeq, count, zz visible−prevTime, zz first−visible, nonce: 8 bytes
+//	del:   q, zz seq−prevSeq
+//
+// prevSeq, prevTime (the last sentAt or visible) and the previous sender
+// start at zero and "" in each record. The differences wrap around in
+// int64, so every value round-trips exactly.
+const (
+	msgUUID       = 1 << iota // the id is a lowercase UUID, stored as its 16 bytes
+	msgSameSender             // senderID equals the previous send's in the record
+	msgDLQ                    // dlqSource is set
+	msgAttrs                  // the message has attributes
+	msgReceived               // count or first is set
+	msgNonce                  // nonce is set
+)
+
+// recordState is the running bases of the differences in one record.
+type recordState struct {
+	seq    uint64
+	time   int64
+	sender string
+}
+
+func appendEntry(b []byte, e *logEntry) []byte {
+	var st recordState
+	b = binary.AppendUvarint(b, uint64(len(e.Purges)))
+	for _, q := range e.Purges {
+		b = binary.AppendUvarint(b, q)
+	}
+	b = binary.AppendUvarint(b, uint64(len(e.Sends)))
+	for i := range e.Sends {
+		b = appendSend(b, &e.Sends[i], &st)
+	}
+	b = binary.AppendUvarint(b, uint64(len(e.States)))
+	for _, r := range e.States {
+		b = binary.AppendUvarint(b, r.Q)
+		b = binary.AppendVarint(b, int64(r.Seq-st.seq))
+		b = binary.AppendUvarint(b, uint64(r.Count))
+		b = binary.AppendVarint(b, r.Visible-st.time)
+		b = binary.AppendVarint(b, r.First-r.Visible)
+		b = binary.LittleEndian.AppendUint64(b, r.Nonce)
+		st.seq, st.time = r.Seq, r.Visible
+	}
+	b = binary.AppendUvarint(b, uint64(len(e.Dels)))
+	for _, r := range e.Dels {
+		b = binary.AppendUvarint(b, r.Q)
+		b = binary.AppendVarint(b, int64(r.Seq-st.seq))
+		st.seq = r.Seq
+	}
+	return b
+}
+
+func appendSend(b []byte, m *logMsg, st *recordState) []byte {
+	var flags byte
+	uuidOK := isLowerUUID(m.ID)
+	if uuidOK {
+		flags |= msgUUID
+	}
+	if m.SenderID == st.sender {
+		flags |= msgSameSender
+	}
+	if m.DLQSource != "" {
+		flags |= msgDLQ
+	}
+	if len(m.Attrs) > 0 {
+		flags |= msgAttrs
+	}
+	if m.Count != 0 || m.First != 0 {
+		flags |= msgReceived
+	}
+	if m.Nonce != 0 {
+		flags |= msgNonce
+	}
+	b = append(b, flags)
+	b = binary.AppendUvarint(b, m.Q)
+	b = binary.AppendVarint(b, int64(m.Seq-st.seq))
+	b = binary.AppendVarint(b, m.SentAt-st.time)
+	b = binary.AppendVarint(b, m.Visible-m.SentAt)
+	if uuidOK {
+		b = appendUUID(b, m.ID)
+	} else {
+		b = appendString(b, m.ID)
+	}
+	if flags&msgSameSender == 0 {
+		b = appendString(b, m.SenderID)
+	}
+	if flags&msgDLQ != 0 {
+		b = appendString(b, m.DLQSource)
+	}
+	b = appendString(b, m.Body)
+	if flags&msgAttrs != 0 {
+		b = binary.AppendUvarint(b, uint64(len(m.Attrs)))
+		for name, a := range m.Attrs {
+			b = appendString(b, name)
+			b = appendString(b, a.DataType)
+			b = appendString(b, a.StringValue)
+			b = binary.AppendUvarint(b, uint64(len(a.BinaryValue)))
+			b = append(b, a.BinaryValue...)
+		}
+	}
+	if flags&msgReceived != 0 {
+		b = binary.AppendUvarint(b, uint64(m.Count))
+		b = binary.AppendVarint(b, m.First-m.SentAt)
+	}
+	if flags&msgNonce != 0 {
+		b = binary.LittleEndian.AppendUint64(b, m.Nonce)
+	}
+	st.seq, st.time, st.sender = m.Seq, m.SentAt, m.SenderID
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// isLowerUUID reports whether s is a UUID in lowercase hex, 8-4-4-4-12, the
+// form newMessageID returns.
+func isLowerUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// appendUUID appends the 16 bytes of a UUID that isLowerUUID accepted.
+func appendUUID(b []byte, s string) []byte {
+	for i := 0; i < 36; i += 2 {
+		if s[i] == '-' {
+			i--
+			continue
+		}
+		b = append(b, unhex(s[i])<<4|unhex(s[i+1]))
+	}
+	return b
+}
+
+func unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'a' + 10
+}
+
+// formatUUID formats 16 bytes as a lowercase UUID.
+func formatUUID(u []byte) string {
+	const digits = "0123456789abcdef"
+	var s [36]byte
+	j := 0
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			s[j] = '-'
+			j++
+		}
+		s[j], s[j+1] = digits[c>>4], digits[c&15]
+		j += 2
+	}
+	return string(s[:])
+}
+
+var errShortRecord = errors.New("truncated journal record")
+
+// recordReader reads the binary format; the first error sticks, and every
+// read after it returns zero values.
+type recordReader struct {
+	b   []byte
+	err error
+}
+
+func (r *recordReader) fail(err error) {
+	if r.err == nil {
+		r.err = err
+	}
+	r.b = nil
+}
+
+func (r *recordReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail(errShortRecord)
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *recordReader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.fail(errShortRecord)
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// count reads a count of items that take at least min bytes each, so a
+// corrupt count cannot make the decoder allocate more than the record holds.
+func (r *recordReader) count(min int) int {
+	n := r.uvarint()
+	if n > uint64(len(r.b)/min) {
+		r.fail(fmt.Errorf("journal record: count %d exceeds the record", n))
+		return 0
+	}
+	return int(n)
+}
+
+func (r *recordReader) bytes(n uint64) []byte {
+	if n > uint64(len(r.b)) {
+		r.fail(errShortRecord)
+		return nil
+	}
+	v := r.b[:n:n]
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *recordReader) byte() byte {
+	if len(r.b) == 0 {
+		r.fail(errShortRecord)
+		return 0
+	}
+	v := r.b[0]
+	r.b = r.b[1:]
+	return v
+}
+
+func (r *recordReader) string() string { return string(r.bytes(r.uvarint())) }
+
+func (r *recordReader) uint64() uint64 {
+	if b := r.bytes(8); b != nil {
+		return binary.LittleEndian.Uint64(b)
+	}
+	return 0
+}
+
+func decodeBinary(b []byte) ([]logEntry, error) {
+	r := &recordReader{b: b}
+	group := make([]logEntry, r.count(4))
+	for i := range group {
+		decodeEntry(r, &group[i])
+	}
+	if r.err == nil && len(r.b) != 0 {
+		r.fail(errors.New("journal record: trailing bytes"))
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return group, nil
+}
+
+func decodeEntry(r *recordReader, e *logEntry) {
+	var st recordState
+	if n := r.count(1); n > 0 {
+		e.Purges = make([]uint64, n)
+		for i := range e.Purges {
+			e.Purges[i] = r.uvarint()
+		}
+	}
+	if n := r.count(6); n > 0 {
+		e.Sends = make([]logMsg, n)
+		for i := range e.Sends {
+			decodeSend(r, &e.Sends[i], &st)
+		}
+	}
+	if n := r.count(13); n > 0 {
+		e.States = make([]logState, n)
+		for i := range e.States {
+			s := &e.States[i]
+			s.Q = r.uvarint()
+			s.Seq = st.seq + uint64(r.varint())
+			s.Count = int(r.uvarint())
+			s.Visible = st.time + r.varint()
+			s.First = s.Visible + r.varint()
+			s.Nonce = r.uint64()
+			st.seq, st.time = s.Seq, s.Visible
+		}
+	}
+	if n := r.count(2); n > 0 {
+		e.Dels = make([]logDel, n)
+		for i := range e.Dels {
+			d := &e.Dels[i]
+			d.Q = r.uvarint()
+			d.Seq = st.seq + uint64(r.varint())
+			st.seq = d.Seq
+		}
+	}
+}
+
+func decodeSend(r *recordReader, m *logMsg, st *recordState) {
+	flags := r.byte()
+	m.Q = r.uvarint()
+	m.Seq = st.seq + uint64(r.varint())
+	m.SentAt = st.time + r.varint()
+	m.Visible = m.SentAt + r.varint()
+	if flags&msgUUID != 0 {
+		if u := r.bytes(16); u != nil {
+			m.ID = formatUUID(u)
+		}
+	} else {
+		m.ID = r.string()
+	}
+	if flags&msgSameSender != 0 {
+		m.SenderID = st.sender
+	} else {
+		m.SenderID = r.string()
+	}
+	if flags&msgDLQ != 0 {
+		m.DLQSource = r.string()
+	}
+	m.Body = r.string()
+	if flags&msgAttrs != 0 {
+		n := r.count(4)
+		if n > 0 {
+			m.Attrs = make(map[string]MessageAttribute, n)
+		}
+		for range n {
+			name := r.string()
+			a := MessageAttribute{DataType: r.string(), StringValue: r.string()}
+			if v := r.bytes(r.uvarint()); len(v) > 0 {
+				a.BinaryValue = bytes.Clone(v)
+			}
+			m.Attrs[name] = a
+		}
+	}
+	if flags&msgReceived != 0 {
+		m.Count = int(r.uvarint())
+		m.First = m.SentAt + r.varint()
+	}
+	if flags&msgNonce != 0 {
+		m.Nonce = r.uint64()
+	}
+	st.seq, st.time, st.sender = m.Seq, m.SentAt, m.SenderID
 }

@@ -10,7 +10,7 @@ func BenchmarkEnqueueBatches(b *testing.B) {
 	q, _ := svc.queueByName("bench")
 	body := `{"Type":"Notification","MessageId":"5a4b3c2d","TopicArn":"arn:aws:sns:us-east-1:000000000000:edas-uploads","Message":"{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\",\"eventTime\":\"2026-01-02T03:04:05.000Z\",\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"edas-000000000000-us-east-1\",\"arn\":\"arn:aws:s3:::edas-000000000000-us-east-1\"},\"object\":{\"key\":\"uploads/cat.jpg\",\"size\":1024,\"eTag\":\"d41d8cd98f00b204e9800998ecf8427e\"}}}]}","Timestamp":"2026-01-02T03:04:05.000Z"}`
 	b.SetParallelism(8 / max(1, runtimeProcs()))
-	b.ResetTimer()
+	cpu := startCPU(b)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			msgs := make([]*message, 10)
@@ -27,4 +27,5 @@ func BenchmarkEnqueueBatches(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N*10)/b.Elapsed().Seconds(), "msgs/s")
+	cpu.report(b.N * 10)
 }

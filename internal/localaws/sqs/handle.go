@@ -8,8 +8,17 @@ import (
 // handlePrefix makes receipt handles look like AWS's, which start "AQEB".
 const handlePrefix = "AQEB"
 
+// encodeHandle returns handlePrefix and b in unpadded URL-safe base64.
 func encodeHandle(b []byte) string {
-	return handlePrefix + base64.RawURLEncoding.EncodeToString(b)
+	var buf [64]byte
+	n := len(handlePrefix) + base64.RawURLEncoding.EncodedLen(len(b))
+	h := buf[:0]
+	if n > len(buf) {
+		h = make([]byte, 0, n)
+	}
+	h = append(h, handlePrefix...)
+	h = base64.RawURLEncoding.AppendEncode(h, b)
+	return string(h)
 }
 
 // parseHandle decodes a receipt handle; ok is false for anything this

@@ -162,8 +162,8 @@ func (s *Service) load() error {
 			return err
 		}
 		return tx.Scan(tableLog, genPrefix(s.gen), func(k string, v []byte) error {
-			var group []logEntry
-			if err := decodeRecord(v, &group); err != nil {
+			group, err := decodeRecord(v)
+			if err != nil {
 				return fmt.Errorf("decode journal record %s: %w", k, err)
 			}
 			s.logN, _ = strconv.ParseUint(k[len(k)-16:], 16, 64)

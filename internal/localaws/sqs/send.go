@@ -3,7 +3,7 @@ package sqs
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
+	"slices"
 	"time"
 
 	"github.com/edasctl/edasctl/internal/localaws/awsproto"
@@ -82,15 +82,13 @@ func checkBatchIDs(ids []string) error {
 	case len(ids) > 10:
 		return errTooManyEntries(len(ids))
 	}
-	seen := make(map[string]bool, len(ids))
-	for _, id := range ids {
+	for i, id := range ids {
 		if !validBatchID(id) {
 			return errInvalidBatchEntryID(id)
 		}
-		if seen[id] {
+		if slices.Contains(ids[:i], id) { // at most 10 ids: cheaper than a map
 			return errIDsNotDistinct(id)
 		}
-		seen[id] = true
 	}
 	return nil
 }
@@ -117,9 +115,9 @@ func (s *Service) sendMessageBatch(_ context.Context, c *call, in *sendMessageBa
 	if total > maxMessageSizeLimit {
 		return nil, errBatchTooLong(maxMessageSizeLimit)
 	}
-	out := &sendMessageBatchOutput{Successful: []sendBatchResultEntry{}, Failed: []batchError{}}
+	out := &sendMessageBatchOutput{Successful: make([]sendBatchResultEntry, 0, len(in.Entries)), Failed: []batchError{}}
 	msgs := make([]*message, 0, len(in.Entries))
-	var okIDs []string
+	okIDs := make([]string, 0, len(in.Entries))
 	for _, e := range in.Entries {
 		m, verr := s.newMessage(q, e.MessageBody, e.DelaySeconds, e.MessageAttributes)
 		if verr != nil {
@@ -180,7 +178,7 @@ func (s *Service) enqueue(q *queue, msgs []*message) error {
 	}
 	s.gate.RLock()
 	defer s.gate.RUnlock()
-	e := &logEntry{}
+	e := &logEntry{Sends: make([]logMsg, 0, len(msgs))}
 	for _, m := range msgs {
 		e.send(q.id, m)
 	}
@@ -210,6 +208,5 @@ func newMessageID() string {
 	rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	return formatUUID(b[:])
 }
