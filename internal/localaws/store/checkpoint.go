@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"runtime"
 	"sync"
 )
 
@@ -64,11 +63,6 @@ func (c *checkpointer) committed() {
 
 func (c *checkpointer) run() {
 	defer close(c.done)
-	// Copying pages is work nobody waits for: on a busy machine it runs
-	// at the lowest priority, on a thread of its own, after the requests.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	lowerThreadPriority()
 	for range c.kick {
 		// A failed checkpoint (the writer is mid-commit and busy_timeout
 		// ran out) loses nothing: the frames stay in the WAL for the next.
