@@ -191,6 +191,9 @@ func (s *Service) lookup(uuid string) (*mapping, error) {
 func (s *Service) get(uuid string) (int, any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if m, ok := s.mappings[uuid]; ok && m.Deleting {
+		return http.StatusOK, s.render(m), nil
+	}
 	m, err := s.lookup(uuid)
 	if err != nil {
 		return 0, nil, err
@@ -244,9 +247,11 @@ func (s *Service) update(r *http.Request, uuid string) (int, any, error) {
 	return http.StatusAccepted, s.render(m), nil
 }
 
-// delete stops the pollers and removes the mapping. The answer shows state
-// Deleting, as AWS's does; the mapping is gone for every later call (AWS
-// takes a few seconds, L10 — clients wait until Get says not found).
+// delete removes the mapping from the store and stops its pollers. Like
+// AWS's, the mapping stays in state Deleting while a batch it took is still
+// being processed (L10), then is gone; clients wait until Get says not
+// found, so that once it does, the mapping invokes its function no more
+// (down deletes the function and its log group only then).
 func (s *Service) delete(uuid string) (int, any, error) {
 	s.mu.Lock()
 	m, err := s.lookup(uuid)
@@ -259,10 +264,22 @@ func (s *Service) delete(uuid string) (int, any, error) {
 		return 0, nil, err
 	}
 	s.stopLocked(uuid)
-	delete(s.mappings, uuid)
 	gone := *m
 	gone.Deleting = true
+	s.mappings[uuid] = &gone
+	running := s.running[uuid]
 	s.mu.Unlock()
+	go func() {
+		if running != nil {
+			running.Wait()
+		}
+		s.mu.Lock()
+		if s.mappings[uuid] == &gone {
+			delete(s.mappings, uuid)
+			delete(s.running, uuid)
+		}
+		s.mu.Unlock()
+	}()
 	return http.StatusAccepted, s.render(&gone), nil
 }
 

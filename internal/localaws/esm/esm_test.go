@@ -130,11 +130,62 @@ func TestCreateGetListUpdateDelete(t *testing.T) {
 	if err != nil || aws.ToString(del.State) != StateDeleting {
 		t.Fatalf("delete: %+v %v", del, err)
 	}
-	_, err = h.client.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: out.UUID})
-	var nf *lambdatypes.ResourceNotFoundException
-	if !errors.As(err, &nf) {
-		t.Fatalf("get after delete: %v, want ResourceNotFoundException", err)
+	waitGone(t, h, out.UUID)
+}
+
+// waitGone waits, as clients of AWS do, until Get says the mapping is gone.
+func waitGone(t *testing.T, h *harness, uuid *string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		got, err := h.client.GetEventSourceMapping(context.Background(), &lambda.GetEventSourceMappingInput{UUID: uuid})
+		var nf *lambdatypes.ResourceNotFoundException
+		if errors.As(err, &nf) {
+			return
+		}
+		if err != nil || aws.ToString(got.State) != StateDeleting {
+			t.Fatalf("get after delete: %+v, %v; want state Deleting, then ResourceNotFoundException", got, err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the deleted mapping is still Deleting after 5 s")
+		}
 	}
+}
+
+// A deleted mapping stays Deleting while a batch it took is still being
+// processed, as on AWS: once Get says it is gone, it invokes nothing more,
+// so its function (and log group) can go.
+func TestDeletedMappingIsDeletingUntilItsBatchIsProcessed(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	started, release := make(chan struct{}, 1), make(chan struct{})
+	h.fns.respond = func(events.SQSEvent) ([]byte, string, error) {
+		started <- struct{}{}
+		<-release
+		return nil, "", nil
+	}
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release) // never leave the poller blocked
+		}
+	}()
+	out := h.create(t, &lambda.CreateEventSourceMappingInput{})
+	h.q.add(queueARN, "a")
+	select {
+	case <-started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("function not invoked within 5s")
+	}
+	if _, err := h.client.DeleteEventSourceMapping(context.Background(), &lambda.DeleteEventSourceMappingInput{UUID: out.UUID}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	got, err := h.client.GetEventSourceMapping(context.Background(), &lambda.GetEventSourceMappingInput{UUID: out.UUID})
+	if err != nil || aws.ToString(got.State) != StateDeleting {
+		t.Fatalf("while its batch is processed, get = %+v, %v; want state Deleting", got, err)
+	}
+	close(release)
+	waitGone(t, h, out.UUID)
 }
 
 func TestCreateEnforcesAWSRules(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -25,10 +26,17 @@ func (s *Service) startLocked(m *mapping) {
 	}
 	snapshot := *m
 	delay := m.Created.Add(s.opts.CreatingDelay).Sub(s.env.Clock.Now())
+	running := s.running[m.UUID]
+	if running == nil {
+		running = &sync.WaitGroup{}
+		s.running[m.UUID] = running
+	}
 	for i := 0; i < n; i++ {
 		s.wg.Add(1)
+		running.Add(1)
 		go func() {
 			defer s.wg.Done()
+			defer running.Done()
 			if delay > 0 {
 				select {
 				case <-ctx.Done():

@@ -45,9 +45,10 @@ type Service struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // pollers
 
-	mu       sync.Mutex // guards mappings and pollers
+	mu       sync.Mutex // guards mappings, pollers and running
 	mappings map[string]*mapping
 	pollers  map[string]context.CancelFunc
+	running  map[string]*sync.WaitGroup // a mapping's pollers, old and new
 }
 
 // New loads the stored mappings and starts the pollers of the enabled ones.
@@ -57,7 +58,7 @@ func New(env service.Env, opts Options, q Queues, fns Functions, perms Permissio
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{env: env, opts: opts, q: q, fns: fns, perms: perms, ctx: ctx, cancel: cancel,
-		mappings: map[string]*mapping{}, pollers: map[string]context.CancelFunc{}}
+		mappings: map[string]*mapping{}, pollers: map[string]context.CancelFunc{}, running: map[string]*sync.WaitGroup{}}
 	err := env.Store.View(func(tx *store.Tx) error {
 		return tx.Scan(table, "", func(_ string, v []byte) error {
 			var m mapping
