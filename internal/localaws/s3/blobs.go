@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 )
 
@@ -92,12 +94,11 @@ type packFile struct {
 	sealed bool  // no more appends
 }
 
+// newDiskBlobs creates dir and its packs directory. The 256 fan-out
+// directories of large blobs are made when first needed: creating them all
+// up front took most of the local AWS's start-up on a slow file system
+// (150 ms of a 160 ms start, 0.6 ms per mkdir).
 func newDiskBlobs(dir string) (*diskBlobs, error) {
-	for i := 0; i < 256; i++ {
-		if err := os.MkdirAll(filepath.Join(dir, fmt.Sprintf("%02x", i)), 0o700); err != nil {
-			return nil, fmt.Errorf("create blob directory: %w", err)
-		}
-	}
 	if err := os.MkdirAll(filepath.Join(dir, "packs"), 0o700); err != nil {
 		return nil, fmt.Errorf("create blob directory: %w", err)
 	}
@@ -118,6 +119,11 @@ func (d *diskBlobs) create() (blobWriter, error) {
 	id := newBlobID()
 	p, _ := d.path(id)
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrNotExist) { // the first blob of its fan-out directory
+		if err = os.MkdirAll(filepath.Dir(p), 0o700); err == nil {
+			f, err = os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create blob: %w", err)
 	}
@@ -223,9 +229,15 @@ func (d *diskBlobs) sweep(live []segment) error {
 		}
 	}
 	var errs []error
-	for i := 0; i < 256; i++ {
-		sub := filepath.Join(d.dir, fmt.Sprintf("%02x", i))
-		errs = append(errs, removeUnlisted(sub, func(name string) bool { return files[name] }))
+	// Only the fan-out directories that exist (made on first use).
+	subs, err := os.ReadDir(d.dir)
+	if err != nil {
+		return fmt.Errorf("sweep blobs: %w", err)
+	}
+	for _, sub := range subs {
+		if name := sub.Name(); sub.IsDir() && len(name) == 2 && validBlobID(name+strings.Repeat("0", 30)) {
+			errs = append(errs, removeUnlisted(filepath.Join(d.dir, name), func(name string) bool { return files[name] }))
+		}
 	}
 	packDir := filepath.Join(d.dir, "packs")
 	errs = append(errs, removeUnlisted(packDir, func(name string) bool { return packs[name] > 0 }))
@@ -249,6 +261,9 @@ func (d *diskBlobs) sweep(live []segment) error {
 // IDs kept by keep.
 func removeUnlisted(dir string, keep func(string) bool) error {
 	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // a fan-out directory no blob has needed yet
+	}
 	if err != nil {
 		return err
 	}

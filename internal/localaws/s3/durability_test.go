@@ -50,6 +50,9 @@ func TestStateSurvivesARestartOnDisk(t *testing.T) {
 	orphan := filepath.Join(dir, "s3", "blobs", "ab", "ab"+"000000000000000000000000000000")
 	orphanPack := filepath.Join(dir, "s3", "blobs", "packs", "cd"+"000000000000000000000000000000")
 	for _, p := range []string{orphan, orphanPack} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil { // fan-out directories are made on first use
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(p, []byte("leftover"), 0o600); err != nil {
 			t.Fatal(err)
 		}
