@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/edasctl/edasctl/internal/localaws/binrec"
 )
 
 // The object records of the s3.object table are stored in a compact binary
@@ -104,110 +106,51 @@ func decodeObject(b []byte) (*objectVersion, error) {
 		}
 		return v, nil
 	}
-	d := recordDecoder{b: b[1:]}
-	v.Key = d.string()
-	v.VersionID = d.string()
-	v.Seq = d.uvarint()
-	v.DeleteMarker = d.byte()&1 != 0
-	v.Size = d.varint()
-	v.ETag = d.string()
-	sec, nsec := d.varint(), d.uvarint()
+	d := binrec.NewReader(b[1:])
+	v.Key = d.Str()
+	v.VersionID = d.Str()
+	v.Seq = d.Uvarint()
+	v.DeleteMarker = d.Byte()&1 != 0
+	v.Size = d.Varint()
+	v.ETag = d.Str()
+	sec, nsec := d.Varint(), d.Uvarint()
 	if nsec >= uint64(time.Second) {
-		d.fail()
+		d.Fail(errCorruptRecord)
 	}
 	v.Modified = time.Unix(sec, int64(nsec)).UTC()
-	if n := d.count(); n > 0 {
+	if n := d.Count(1); n > 0 {
 		v.Segments = make([]segment, n)
 		for i := range v.Segments {
 			s := &v.Segments[i]
-			s.Blob, s.Off, s.Size, s.Packed = d.string(), d.varint(), d.varint(), d.byte() != 0
+			s.Blob, s.Off, s.Size, s.Packed = d.Str(), d.Varint(), d.Varint(), d.Byte() != 0
 		}
 	}
-	v.Headers = d.stringMap()
-	v.Meta = d.stringMap()
-	v.ChecksumAlg = d.string()
-	v.Checksum = d.string()
-	v.ChecksumType = d.string()
-	parts := d.uvarint()
+	v.Headers = readStringMap(d)
+	v.Meta = readStringMap(d)
+	v.ChecksumAlg = d.Str()
+	v.Checksum = d.Str()
+	v.ChecksumType = d.Str()
+	parts := d.Uvarint()
 	if parts > math.MaxInt32 {
-		d.fail()
+		d.Fail(errCorruptRecord)
 	}
 	v.Parts = int(parts)
-	if d.err != nil || len(d.b) != 0 {
+	if d.Err() != nil || d.Len() != 0 {
 		return nil, errCorruptRecord
 	}
 	return v, nil
 }
 
-// A recordDecoder reads the fields of a binary record; after the first
-// malformed field every read returns a zero value and err is set.
-type recordDecoder struct {
-	b   []byte
-	err error
-}
-
-func (d *recordDecoder) fail() {
-	d.err, d.b = errCorruptRecord, nil
-}
-
-func (d *recordDecoder) uvarint() uint64 {
-	x, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[n:]
-	return x
-}
-
-func (d *recordDecoder) varint() int64 {
-	x, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[n:]
-	return x
-}
-
-func (d *recordDecoder) byte() byte {
-	if len(d.b) == 0 {
-		d.fail()
-		return 0
-	}
-	c := d.b[0]
-	d.b = d.b[1:]
-	return c
-}
-
-// count reads a length that must fit in what is left of the record (each
-// element takes at least one byte), so a corrupt count cannot make the
-// decoder allocate more than the record's size.
-func (d *recordDecoder) count() int {
-	n := d.uvarint()
-	if n > uint64(len(d.b)) {
-		d.fail()
-		return 0
-	}
-	return int(n)
-}
-
-func (d *recordDecoder) string() string {
-	n := d.count()
-	s := string(d.b[:n])
-	d.b = d.b[n:]
-	return s
-}
-
-func (d *recordDecoder) stringMap() map[string]string {
-	n := d.count()
+// readStringMap reads what appendStringMap wrote.
+func readStringMap(d *binrec.Reader) map[string]string {
+	n := d.Count(2)
 	if n == 0 {
 		return nil
 	}
 	m := make(map[string]string, n)
 	for range n {
-		k := d.string()
-		m[k] = d.string()
+		k := d.Str()
+		m[k] = d.Str()
 	}
 	return m
 }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/edasctl/edasctl/internal/localaws/binrec"
 )
 
 // Journal records start with a one-byte format tag. encodeRecord writes the
@@ -298,177 +300,101 @@ func formatUUID(u []byte) string {
 	return string(s[:])
 }
 
-var errShortRecord = errors.New("truncated journal record")
-
-// recordReader reads the binary format; the first error sticks, and every
-// read after it returns zero values.
-type recordReader struct {
-	b   []byte
-	err error
-}
-
-func (r *recordReader) fail(err error) {
-	if r.err == nil {
-		r.err = err
-	}
-	r.b = nil
-}
-
-func (r *recordReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail(errShortRecord)
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *recordReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail(errShortRecord)
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-// count reads a count of items that take at least min bytes each, so a
-// corrupt count cannot make the decoder allocate more than the record holds.
-func (r *recordReader) count(min int) int {
-	n := r.uvarint()
-	if n > uint64(len(r.b)/min) {
-		r.fail(fmt.Errorf("journal record: count %d exceeds the record", n))
-		return 0
-	}
-	return int(n)
-}
-
-func (r *recordReader) bytes(n uint64) []byte {
-	if n > uint64(len(r.b)) {
-		r.fail(errShortRecord)
-		return nil
-	}
-	v := r.b[:n:n]
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *recordReader) byte() byte {
-	if len(r.b) == 0 {
-		r.fail(errShortRecord)
-		return 0
-	}
-	v := r.b[0]
-	r.b = r.b[1:]
-	return v
-}
-
-func (r *recordReader) string() string { return string(r.bytes(r.uvarint())) }
-
-func (r *recordReader) uint64() uint64 {
-	if b := r.bytes(8); b != nil {
-		return binary.LittleEndian.Uint64(b)
-	}
-	return 0
-}
-
 func decodeBinary(b []byte) ([]logEntry, error) {
-	r := &recordReader{b: b}
-	group := make([]logEntry, r.count(4))
+	r := binrec.NewReader(b)
+	group := make([]logEntry, r.Count(4))
 	for i := range group {
 		decodeEntry(r, &group[i])
 	}
-	if r.err == nil && len(r.b) != 0 {
-		r.fail(errors.New("journal record: trailing bytes"))
+	if r.Err() == nil && r.Len() != 0 {
+		r.Fail(errors.New("trailing bytes"))
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err() != nil {
+		return nil, fmt.Errorf("journal record: %w", r.Err())
 	}
 	return group, nil
 }
 
-func decodeEntry(r *recordReader, e *logEntry) {
+func decodeEntry(r *binrec.Reader, e *logEntry) {
 	var st recordState
-	if n := r.count(1); n > 0 {
+	if n := r.Count(1); n > 0 {
 		e.Purges = make([]uint64, n)
 		for i := range e.Purges {
-			e.Purges[i] = r.uvarint()
+			e.Purges[i] = r.Uvarint()
 		}
 	}
-	if n := r.count(6); n > 0 {
+	if n := r.Count(6); n > 0 {
 		e.Sends = make([]logMsg, n)
 		for i := range e.Sends {
 			decodeSend(r, &e.Sends[i], &st)
 		}
 	}
-	if n := r.count(13); n > 0 {
+	if n := r.Count(13); n > 0 {
 		e.States = make([]logState, n)
 		for i := range e.States {
 			s := &e.States[i]
-			s.Q = r.uvarint()
-			s.Seq = st.seq + uint64(r.varint())
-			s.Count = int(r.uvarint())
-			s.Visible = st.time + r.varint()
-			s.First = s.Visible + r.varint()
-			s.Nonce = r.uint64()
+			s.Q = r.Uvarint()
+			s.Seq = st.seq + uint64(r.Varint())
+			s.Count = int(r.Uvarint())
+			s.Visible = st.time + r.Varint()
+			s.First = s.Visible + r.Varint()
+			s.Nonce = r.Uint64()
 			st.seq, st.time = s.Seq, s.Visible
 		}
 	}
-	if n := r.count(2); n > 0 {
+	if n := r.Count(2); n > 0 {
 		e.Dels = make([]logDel, n)
 		for i := range e.Dels {
 			d := &e.Dels[i]
-			d.Q = r.uvarint()
-			d.Seq = st.seq + uint64(r.varint())
+			d.Q = r.Uvarint()
+			d.Seq = st.seq + uint64(r.Varint())
 			st.seq = d.Seq
 		}
 	}
 }
 
-func decodeSend(r *recordReader, m *logMsg, st *recordState) {
-	flags := r.byte()
-	m.Q = r.uvarint()
-	m.Seq = st.seq + uint64(r.varint())
-	m.SentAt = st.time + r.varint()
-	m.Visible = m.SentAt + r.varint()
+func decodeSend(r *binrec.Reader, m *logMsg, st *recordState) {
+	flags := r.Byte()
+	m.Q = r.Uvarint()
+	m.Seq = st.seq + uint64(r.Varint())
+	m.SentAt = st.time + r.Varint()
+	m.Visible = m.SentAt + r.Varint()
 	if flags&msgUUID != 0 {
-		if u := r.bytes(16); u != nil {
+		if u := r.Bytes(16); u != nil {
 			m.ID = formatUUID(u)
 		}
 	} else {
-		m.ID = r.string()
+		m.ID = r.Str()
 	}
 	if flags&msgSameSender != 0 {
 		m.SenderID = st.sender
 	} else {
-		m.SenderID = r.string()
+		m.SenderID = r.Str()
 	}
 	if flags&msgDLQ != 0 {
-		m.DLQSource = r.string()
+		m.DLQSource = r.Str()
 	}
-	m.Body = r.string()
+	m.Body = r.Str()
 	if flags&msgAttrs != 0 {
-		n := r.count(4)
+		n := r.Count(4)
 		if n > 0 {
 			m.Attrs = make(map[string]MessageAttribute, n)
 		}
 		for range n {
-			name := r.string()
-			a := MessageAttribute{DataType: r.string(), StringValue: r.string()}
-			if v := r.bytes(r.uvarint()); len(v) > 0 {
+			name := r.Str()
+			a := MessageAttribute{DataType: r.Str(), StringValue: r.Str()}
+			if v := r.Bytes(r.Uvarint()); len(v) > 0 {
 				a.BinaryValue = bytes.Clone(v)
 			}
 			m.Attrs[name] = a
 		}
 	}
 	if flags&msgReceived != 0 {
-		m.Count = int(r.uvarint())
-		m.First = m.SentAt + r.varint()
+		m.Count = int(r.Uvarint())
+		m.First = m.SentAt + r.Varint()
 	}
 	if flags&msgNonce != 0 {
-		m.Nonce = r.uint64()
+		m.Nonce = r.Uint64()
 	}
 	st.seq, st.time, st.sender = m.Seq, m.SentAt, m.SenderID
 }
