@@ -34,8 +34,9 @@ func newBenchService(b *testing.B) *s3.Client {
 	return client
 }
 
-// newBenchServer is newBenchService that also returns the server's URL.
-func newBenchServer(b *testing.B) (*s3.Client, string) {
+// newDiskService returns the service on a disk store with the real clock,
+// as edasctl local runs it.
+func newDiskService(b *testing.B) *Service {
 	b.Helper()
 	dir := b.TempDir()
 	st, err := store.Open(filepath.Join(dir, "db"))
@@ -49,7 +50,13 @@ func newBenchServer(b *testing.B) (*s3.Client, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(svc)
+	return svc
+}
+
+// newBenchServer is newBenchService that also returns the server's URL.
+func newBenchServer(b *testing.B) (*s3.Client, string) {
+	b.Helper()
+	srv := httptest.NewServer(newDiskService(b))
 	b.Cleanup(srv.Close)
 	client := s3.NewFromConfig(aws.Config{
 		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),

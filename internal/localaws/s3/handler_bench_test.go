@@ -8,30 +8,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"testing"
-
-	"github.com/edasctl/edasctl/internal/localaws/clock"
-	"github.com/edasctl/edasctl/internal/localaws/service"
-	"github.com/edasctl/edasctl/internal/localaws/store"
 )
 
 // newBenchHandler returns the service on a disk store, with bucket "bench",
 // for benchmarks that call ServeHTTP directly.
 func newBenchHandler(b *testing.B) *Service {
 	b.Helper()
-	dir := b.TempDir()
-	st, err := store.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	env := newHarnessEnv(b)
-	env.Store, env.DataDir, env.Clock = st, dir, clock.Real{}
-	svc, err := New(service.Env(env), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	svc := newDiskService(b)
 	mustServe(b, svc, http.MethodPut, "/bench", nil, nil)
 	return svc
 }
