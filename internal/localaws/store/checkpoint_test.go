@@ -36,9 +36,11 @@ func TestBackgroundCheckpointsCopyTheWALIntoTheDatabase(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	// The WAL restarts once a checkpoint completes, so its file stays
-	// near walPageLimit pages, below what the commits appended (each at
-	// least a page).
-	if wal := fileSize(t, dbPath+"-wal"); wal > int64(walPageLimit+walPageLimit/2)*(4096+24) || wal > commits*4096 {
+	// within a few walPageLimit (the writer's own checkpoint at the limit
+	// is skipped while the background one holds SQLite's checkpoint lock,
+	// and commits go on meanwhile), far below what the commits appended:
+	// each at least two pages, a 1 KiB value spilling into an overflow page.
+	if wal := fileSize(t, dbPath+"-wal"); wal > int64(3*walPageLimit)*(4096+24) || wal > commits*2*4096/2 {
 		t.Errorf("WAL is %d bytes after %d commits with a limit of %d pages; it is not being restarted", wal, commits, walPageLimit)
 	}
 }
