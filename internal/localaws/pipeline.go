@@ -14,11 +14,14 @@ import (
 // The pipeline wires the services together the way AWS does:
 //
 //	S3 ──(notification outbox, same transaction as the object)──► SNS topic or SQS queue
-//	SNS ──(publish outbox, delivery checks the queue policy)──► SQS
+//	SNS ──(delivered at publish, checked against the queue policy; outbox for what failed)──► SQS
 //
 // Every hand-off is durable before the request that caused it is
 // acknowledged, and is retried until delivered or found undeliverable, so an
 // acknowledged upload is never silently lost (DESIGN.md, "The local AWS").
+// An outbox entry leaves the store with the next transaction after it was
+// handed on (store.Later): a crash in between hands it on again, at least
+// once, as AWS delivers.
 
 // tableS3Outbox holds S3 notifications not yet handed to their destination.
 const tableS3Outbox = "pipeline.s3outbox"
