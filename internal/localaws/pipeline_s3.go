@@ -182,87 +182,71 @@ func (p *pipeline) drainS3() error {
 	// that, they are delivered again — at least once, never lost.
 	const maxBatch = 256
 	var done []string
-	flush := func() error {
-		if len(done) == 0 {
-			return nil
-		}
-		keys := slices.Clone(done)
-		p.outbox.Lock()
-		for _, k := range keys {
-			delete(p.outbox.entries, k)
-		}
-		p.outbox.Unlock()
-		p.env.Store.Later(func(tx *store.Tx) error {
-			for _, k := range keys {
-				if err := tx.Delete(tableS3Outbox, k); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		done = done[:0]
-		return nil
-	}
+	defer func() { p.forgetOutbox(done) }()
 	for i := 0; i < len(entries); {
 		e := entries[i]
-		if e.n.Destination == "sns" {
-			// A run of notifications for one topic is published in one
-			// transaction.
-			var batch []sns.ServiceMessage
-			var keys []string
-			j := i
-			for ; j < len(entries) && j-i < maxBatch && entries[j].n.Destination == "sns" && entries[j].n.ARN == e.n.ARN; j++ {
-				n := entries[j].n
-				if err := p.s3MayPublish(n.Bucket, n.ARN); err != nil {
-					p.env.Log.Warn("s3 notifications: dropping undeliverable notification", "bucket", n.Bucket, "destination", n.ARN, "err", err)
-					done = append(done, entries[j].key)
-					continue
-				}
-				batch = append(batch, sns.ServiceMessage{Message: n.Message, Subject: s3NotificationSubject})
-				keys = append(keys, entries[j].key)
-			}
-			if len(batch) > 0 {
-				if _, err := p.sns.PublishBatchFromService(p.ctx, e.n.ARN, batch); err != nil {
-					if ferr := flush(); ferr != nil {
-						return ferr
-					}
-					return err
-				}
-			}
-			done = append(done, keys...)
-			i = j
-		} else {
+		if e.n.Destination != "sns" {
 			if err := p.deliverS3(e.n); err != nil {
 				if !errors.Is(err, sns.ErrUndeliverable) {
-					if ferr := flush(); ferr != nil {
-						return ferr
-					}
 					return err
 				}
 				p.env.Log.Warn("s3 notifications: dropping undeliverable notification", "bucket", e.n.Bucket, "destination", e.n.ARN, "err", err)
 			}
 			done = append(done, e.key)
 			i++
+			continue
 		}
-		if len(done) >= maxBatch {
-			if err := flush(); err != nil {
+		// A run of notifications for one topic is published in one
+		// transaction.
+		var batch []sns.ServiceMessage
+		var keys []string
+		j := i
+		for ; j < len(entries) && j-i < maxBatch && entries[j].n.Destination == "sns" && entries[j].n.ARN == e.n.ARN; j++ {
+			n := entries[j].n
+			if err := p.s3MayPublish(n.Bucket, n.ARN); err != nil {
+				p.env.Log.Warn("s3 notifications: dropping undeliverable notification", "bucket", n.Bucket, "destination", n.ARN, "err", err)
+				done = append(done, entries[j].key)
+				continue
+			}
+			batch = append(batch, sns.ServiceMessage{Message: n.Message, Subject: s3NotificationSubject})
+			keys = append(keys, entries[j].key)
+		}
+		if len(batch) > 0 {
+			if _, err := p.sns.PublishBatchFromService(p.ctx, e.n.ARN, batch); err != nil {
 				return err
 			}
 		}
+		done = append(done, keys...)
+		i = j
 	}
-	return flush()
+	return nil
 }
 
-func (p *pipeline) deliverS3(n s3Notification) error {
-	switch n.Destination {
-	case "sns":
-		if err := p.s3MayPublish(n.Bucket, n.ARN); err != nil {
-			return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
-		}
-		if _, err := p.sns.PublishFromService(p.ctx, n.ARN, n.Message, s3NotificationSubject, nil); err != nil {
-			return err
+// forgetOutbox removes handed-on entries from the outbox: from memory now,
+// from the store with the next transaction.
+func (p *pipeline) forgetOutbox(keys []string) {
+	if len(keys) == 0 {
+		return
+	}
+	p.outbox.Lock()
+	for _, k := range keys {
+		delete(p.outbox.entries, k)
+	}
+	p.outbox.Unlock()
+	p.env.Store.Later(func(tx *store.Tx) error {
+		for _, k := range keys {
+			if err := tx.Delete(tableS3Outbox, k); err != nil {
+				return err
+			}
 		}
 		return nil
+	})
+}
+
+// deliverS3 hands a notification to a queue destination (topic
+// destinations are published in runs by drainS3).
+func (p *pipeline) deliverS3(n s3Notification) error {
+	switch n.Destination {
 	case "sqs":
 		if err := p.s3MaySend(n.Bucket, n.ARN); err != nil {
 			return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)

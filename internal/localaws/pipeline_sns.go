@@ -22,11 +22,7 @@ import (
 // message is dropped and the drop logged, as AWS does. With raw delivery
 // the published attributes become the SQS message's attributes.
 func (p *pipeline) deliverSNS(ctx context.Context, d sns.Delivery) error {
-	m, err := p.snsToSQS(d)
-	if err != nil {
-		return err
-	}
-	return undeliverableIfRefused(p.sqs.SendFromService(ctx, d.Endpoint, m.Body, m.Attributes))
+	return p.deliverSNSBatch(ctx, []sns.Delivery{d})[0]
 }
 
 // deliverSNSBatch is deliverSNS for the deliveries of one publish (or a

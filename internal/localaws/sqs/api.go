@@ -29,21 +29,11 @@ type Message struct {
 // returns nil the message is durable. The error is an *awsproto.Error such
 // as QueueDoesNotExist, or a store failure.
 func (s *Service) SendFromService(ctx context.Context, queueARN, body string, attrs map[string]MessageAttribute) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	q, err := s.queueByARN(queueARN)
+	errs, err := s.SendBatchFromService(ctx, queueARN, []OutMessage{{Body: body, Attributes: attrs}})
 	if err != nil {
 		return err
 	}
-	m, e := s.newMessage(q, body, nil, attrs)
-	if e != nil {
-		return e
-	}
-	if err := s.enqueue(q, []*message{m}); err != nil {
-		return fmt.Errorf("send to %s: %w", queueARN, err)
-	}
-	return nil
+	return errs[0]
 }
 
 // An OutMessage is one message of SendBatchFromService.
