@@ -19,8 +19,9 @@ var walPageLimit = 10000
 // the writer's path. A PASSIVE checkpoint copies what it can without waiting
 // for the writer, so the writer never waits for it either; frames appended
 // meanwhile are copied by the next run. Once every frame has been copied,
-// SQLite's next write transaction restarts the WAL from its beginning, so
-// the file does not grow without bound.
+// SQLite's next write transaction restarts the WAL from its beginning;
+// under writes that never pause, the writer's own checkpoint at
+// walPageLimit is what bounds it (see the package doc).
 type checkpointer struct {
 	db   *sql.DB
 	kick chan struct{} // buffered 1: a pending request to checkpoint
