@@ -122,7 +122,7 @@ func (s *Service) collect(ctx context.Context, m *mapping) ([]Message, error) {
 // listed ones with ReportBatchItemFailures (L6). An invocation error leaves
 // the batch to reappear after the visibility timeout (L7).
 func (s *Service) process(ctx context.Context, m *mapping, batch []Message) {
-	payload, err := encodeEvent(m.EventSourceARN, regionOf(m.EventSourceARN, s.env.Region), batch)
+	payload, err := json.Marshal(s.event(m, batch))
 	if err != nil {
 		s.record(m.UUID, "PROBLEM: "+err.Error())
 		return
@@ -206,4 +206,25 @@ func (s *Service) record(uuid, result string) {
 // String describes a mapping for logs.
 func (m *mapping) String() string {
 	return fmt.Sprintf("%s (%s → %s)", m.UUID, m.EventSourceARN, m.FunctionName)
+}
+
+// event builds the SQS event Lambda delivers for batch
+// (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html); nil message
+// attributes become {}, as Lambda sends them.
+func (s *Service) event(m *mapping, batch []Message) events.SQSEvent {
+	region := regionOf(m.EventSourceARN, s.env.Region)
+	ev := events.SQSEvent{Records: make([]events.SQSMessage, len(batch))}
+	for i, msg := range batch {
+		attrs := msg.MessageAttributes
+		if attrs == nil {
+			attrs = map[string]events.SQSMessageAttribute{}
+		}
+		ev.Records[i] = events.SQSMessage{
+			MessageId: msg.MessageID, ReceiptHandle: msg.ReceiptHandle, Body: msg.Body,
+			Md5OfBody: msg.MD5OfBody, Md5OfMessageAttributes: msg.MD5OfMessageAttributes,
+			Attributes: msg.Attributes, MessageAttributes: attrs,
+			EventSourceARN: m.EventSourceARN, EventSource: "aws:sqs", AWSRegion: region,
+		}
+	}
+	return ev
 }
