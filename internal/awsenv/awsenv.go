@@ -21,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/logging"
+
+	"github.com/edasctl/edasctl/internal/smallbody"
 )
 
 // LocalEndpoint is the default address of the local AWS (`edasctl local`).
@@ -116,13 +118,15 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 // S3Options returns the S3 client options edasctl always applies: path-style
 // addressing whenever a custom endpoint is in use (AWS_ENDPOINT_URL,
 // AWS_ENDPOINT_URL_S3 or --endpoint-url), because emulators and the local AWS
-// serve buckets under the path, not as sub-domains.
+// serve buckets under the path, not as sub-domains. Small request bodies
+// leave in the same write as their headers (package smallbody).
 func S3Options(cfg aws.Config) func(*s3.Options) {
 	custom := cfg.BaseEndpoint != nil || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
 	return func(o *s3.Options) {
 		if custom {
 			o.UsePathStyle = true
 		}
+		o.HTTPClient = smallbody.WrapSDK(o.HTTPClient)
 	}
 }
 

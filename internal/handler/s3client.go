@@ -3,6 +3,8 @@ package handler
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/edasctl/edasctl/internal/smallbody"
 )
 
 // NewS3Client returns the S3 client the function uses, built from awsCfg
@@ -27,6 +29,9 @@ import (
 // is a small JSON document or a thumbnail that the next event rewrites.
 // Consequently AWS_REQUEST_CHECKSUM_CALCULATION and
 // AWS_RESPONSE_CHECKSUM_VALIDATION have no effect on this client.
+//
+// A small request body (the catalog entry, a thumbnail) leaves in the same
+// write as its headers (package smallbody).
 func NewS3Client(awsCfg aws.Config) *s3.Client {
 	return s3.NewFromConfig(awsCfg, func(o *s3.Options) {
 		// A custom endpoint (the local AWS) serves buckets by path, not by
@@ -39,5 +44,6 @@ func NewS3Client(awsCfg aws.Config) *s3.Client {
 		o.DisableLogOutputChecksumValidationSkipped = true
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+		o.HTTPClient = smallbody.WrapSDK(o.HTTPClient)
 	})
 }
