@@ -29,7 +29,7 @@ func main() {
 		os.Exit(1)
 	}
 	limitMemory()
-	lambda.Start(h.Handle)
+	lambda.Start(h) // *handler.Handler is a lambda.Handler (Invoke)
 }
 
 func newHandler(ctx context.Context) (*handler.Handler, error) {

