@@ -19,6 +19,11 @@
 //     message of the batch to reappear after the visibility timeout, so
 //     the queue's redrive policy moves poison messages to the DLQ (L7).
 //
+// Concurrency scales as Lambda's does (L11, scaling.go): five concurrent
+// batches at first, one more every fifth of a second while messages remain,
+// up to ScalingConfig.MaximumConcurrency, and back to five when the queue
+// runs dry.
+//
 // States follow L9: Creating → Enabled (after Options.CreatingDelay),
 // Enabled ⇄ Disabled through Update, Deleting → gone.
 //

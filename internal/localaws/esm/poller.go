@@ -13,16 +13,17 @@ import (
 // maxWait is SQS's longest long poll.
 const maxWait = 20 * time.Second
 
-// startLocked starts m's pollers when it is enabled. s.mu must be held.
+// startLocked starts m's pollers when it is enabled, as many as scaling
+// starts with (see scaling.go). s.mu must be held.
 func (s *Service) startLocked(m *mapping) {
 	if !m.Enabled || m.Deleting {
 		return
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	s.pollers[m.UUID] = cancel
-	n := m.MaximumConcurrency
-	if n == 0 {
-		n = s.opts.DefaultPollers
+	limit := m.MaximumConcurrency
+	if limit == 0 {
+		limit = s.opts.DefaultPollers
 	}
 	snapshot := *m
 	delay := m.Created.Add(s.opts.CreatingDelay).Sub(s.env.Clock.Now())
@@ -31,7 +32,9 @@ func (s *Service) startLocked(m *mapping) {
 		running = &sync.WaitGroup{}
 		s.running[m.UUID] = running
 	}
-	for i := 0; i < n; i++ {
+	sc := &scaler{start: min(initialPollers, limit), limit: limit}
+	s.scalers[m.UUID] = sc
+	start := func() {
 		s.wg.Add(1)
 		running.Add(1)
 		go func() {
@@ -44,7 +47,29 @@ func (s *Service) startLocked(m *mapping) {
 				case <-s.env.Clock.After(delay):
 				}
 			}
-			s.poll(ctx, &snapshot)
+			s.poll(ctx, &snapshot, sc)
+		}()
+	}
+	// The scaler's goroutine counts in wg and running while it may call
+	// spawn, so those counters are never zero when spawn adds to them.
+	sc.spawn = func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if ctx.Err() == nil {
+			start()
+		}
+	}
+	sc.active = sc.start
+	for range sc.start {
+		start()
+	}
+	if sc.limit > sc.start {
+		s.wg.Add(1)
+		running.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer running.Done()
+			sc.run(ctx, s.env.Clock.After, s.opts.ScaleUpInterval)
 		}()
 	}
 }
@@ -56,15 +81,17 @@ func (s *Service) stopLocked(uuid string) {
 	if cancel, ok := s.pollers[uuid]; ok {
 		cancel()
 		delete(s.pollers, uuid)
+		delete(s.scalers, uuid)
 	}
 }
 
 // poll is one poller: receive a batch, invoke, delete what succeeded, until
-// ctx ends. Errors are recorded as the mapping's LastProcessingResult and
-// retried after a pause, as Lambda keeps polling.
-func (s *Service) poll(ctx context.Context, m *mapping) {
+// ctx ends or sc retires it after a long poll that found nothing. Errors
+// are recorded as the mapping's LastProcessingResult and retried after a
+// pause, as Lambda keeps polling.
+func (s *Service) poll(ctx context.Context, m *mapping, sc *scaler) {
 	for ctx.Err() == nil {
-		batch, err := s.collect(ctx, m)
+		batch, full, err := s.collect(ctx, m)
 		if err != nil {
 			s.env.Log.Warn("event source mapping: receive failed", "uuid", m.UUID, "queue", m.EventSourceARN, "err", err)
 			s.record(m.UUID, "PROBLEM: "+err.Error())
@@ -74,7 +101,11 @@ func (s *Service) poll(ctx context.Context, m *mapping) {
 			}
 			continue
 		}
+		sc.observe(full)
 		if len(batch) == 0 {
+			if ctx.Err() == nil && sc.retire() {
+				return
+			}
 			continue
 		}
 		s.process(ctx, m, batch)
@@ -83,9 +114,11 @@ func (s *Service) poll(ctx context.Context, m *mapping) {
 
 // collect receives up to BatchSize messages: one long poll without a
 // batching window; with one, receives until the batch is full or the
-// window has passed since the first message (L5).
-func (s *Service) collect(ctx context.Context, m *mapping) ([]Message, error) {
-	var batch []Message
+// window has passed since the first message (L5). It returns an empty
+// batch after a long poll that found nothing; full is whether its last
+// receive returned as many messages as it asked for (messages are still
+// available).
+func (s *Service) collect(ctx context.Context, m *mapping) (batch []Message, full bool, err error) {
 	window := time.Duration(m.BatchingWindowSeconds) * time.Second
 	var deadline time.Time
 	for len(batch) < m.BatchSize {
@@ -96,15 +129,14 @@ func (s *Service) collect(ctx context.Context, m *mapping) ([]Message, error) {
 				break
 			}
 		}
-		msgs, err := s.q.Receive(ctx, m.EventSourceARN, min(10, m.BatchSize-len(batch)), wait)
+		want := min(10, m.BatchSize-len(batch))
+		msgs, err := s.q.Receive(ctx, m.EventSourceARN, want, wait)
 		if err != nil {
-			return batch, err
+			return batch, false, err
 		}
+		full = len(msgs) == want
 		if len(msgs) == 0 {
-			if len(batch) > 0 || ctx.Err() != nil {
-				break
-			}
-			continue
+			break
 		}
 		if len(batch) == 0 {
 			deadline = s.env.Clock.Now().Add(window)
@@ -114,7 +146,7 @@ func (s *Service) collect(ctx context.Context, m *mapping) ([]Message, error) {
 			break
 		}
 	}
-	return batch, nil
+	return batch, full, nil
 }
 
 // process invokes the function with batch and deletes the messages that

@@ -28,9 +28,12 @@ type Options struct {
 	// CreatingDelay keeps a new mapping in state Creating (not polling) this
 	// long, to exercise clients' waits (AWS-RULES L9). Zero: Enabled at once.
 	CreatingDelay time.Duration
-	// DefaultPollers is the number of concurrent pollers of a mapping without
-	// ScalingConfig.MaximumConcurrency (Lambda starts with five, L11).
+	// DefaultPollers is the most concurrent pollers of a mapping without
+	// ScalingConfig.MaximumConcurrency (default 5; see scaling.go).
 	DefaultPollers int
+	// ScaleUpInterval is how often scaling may add a poller while messages
+	// are still available (default: 300 a minute, as Lambda; see scaling.go).
+	ScaleUpInterval time.Duration
 }
 
 // A Service holds the mappings and runs their pollers.
@@ -45,20 +48,24 @@ type Service struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // pollers
 
-	mu       sync.Mutex // guards mappings, pollers and running
+	mu       sync.Mutex // guards mappings, pollers, scalers and running
 	mappings map[string]*mapping
 	pollers  map[string]context.CancelFunc
+	scalers  map[string]*scaler // the current run's poller count, by mapping
 	running  map[string]*sync.WaitGroup // a mapping's pollers, old and new
 }
 
 // New loads the stored mappings and starts the pollers of the enabled ones.
 func New(env service.Env, opts Options, q Queues, fns Functions, perms Permissions) (*Service, error) {
 	if opts.DefaultPollers <= 0 {
-		opts.DefaultPollers = 5
+		opts.DefaultPollers = initialPollers
+	}
+	if opts.ScaleUpInterval <= 0 {
+		opts.ScaleUpInterval = defaultScaleUpInterval
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{env: env, opts: opts, q: q, fns: fns, perms: perms, ctx: ctx, cancel: cancel,
-		mappings: map[string]*mapping{}, pollers: map[string]context.CancelFunc{}, running: map[string]*sync.WaitGroup{}}
+		mappings: map[string]*mapping{}, pollers: map[string]context.CancelFunc{}, scalers: map[string]*scaler{}, running: map[string]*sync.WaitGroup{}}
 	err := env.Store.View(func(tx *store.Tx) error {
 		return tx.Scan(table, "", func(_ string, v []byte) error {
 			var m mapping

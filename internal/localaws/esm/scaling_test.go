@@ -1,0 +1,120 @@
+package esm
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+)
+
+// blockingFunction makes h's function wait for release and tracks how many
+// invocations run at once.
+type blockingFunction struct {
+	mu      sync.Mutex
+	running int
+	most    int
+	release chan struct{}
+}
+
+func blockInvocations(h *harness) *blockingFunction {
+	b := &blockingFunction{release: make(chan struct{})}
+	h.fns.respond = func(events.SQSEvent) ([]byte, string, error) {
+		b.mu.Lock()
+		b.running++
+		b.most = max(b.most, b.running)
+		b.mu.Unlock()
+		<-b.release
+		b.mu.Lock()
+		b.running--
+		b.mu.Unlock()
+		return []byte(`{"batchItemFailures":[]}`), "", nil
+	}
+	go func() { // the fake records every invocation on a bounded channel
+		for range h.fns.invoked {
+		}
+	}()
+	return b
+}
+
+func (b *blockingFunction) counts() (running, most int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.running, b.most
+}
+
+// waitFor polls cond for up to 5 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func messages(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "m"
+	}
+	return out
+}
+
+func TestMappingStartsWithFiveConcurrentBatches(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	h.svc.opts.ScaleUpInterval = time.Hour // no scaling up during the test
+	fn := blockInvocations(h)
+	defer close(fn.release)
+	h.create(t, &lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(10),
+		ScalingConfig: &lambdatypes.ScalingConfig{MaximumConcurrency: aws.Int32(8)}})
+	h.q.add(queueARN, messages(200)...)
+
+	waitFor(t, "five concurrent invocations", func() bool { r, _ := fn.counts(); return r == 5 })
+	time.Sleep(50 * time.Millisecond)
+	if _, most := fn.counts(); most != 5 {
+		t.Errorf("%d concurrent invocations, want the five Lambda starts with", most)
+	}
+}
+
+func TestMappingScalesUpToItsMaximumConcurrencyWhileMessagesRemain(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	h.svc.opts.ScaleUpInterval = 5 * time.Millisecond
+	fn := blockInvocations(h)
+	out := h.create(t, &lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(10),
+		ScalingConfig: &lambdatypes.ScalingConfig{MaximumConcurrency: aws.Int32(8)}})
+	h.q.add(queueARN, messages(500)...)
+
+	waitFor(t, "eight concurrent invocations", func() bool { r, _ := fn.counts(); return r == 8 })
+	time.Sleep(50 * time.Millisecond)
+	if _, most := fn.counts(); most != 8 {
+		t.Errorf("%d concurrent invocations at most, want MaximumConcurrency 8", most)
+	}
+
+	// Once the queue is drained, the pollers beyond the first five stop.
+	close(fn.release)
+	waitFor(t, "every message deleted", func() bool { return len(h.q.deletedIDs()) == 500 })
+	h.svc.mu.Lock()
+	sc := h.svc.scalers[aws.ToString(out.UUID)]
+	h.svc.mu.Unlock()
+	waitFor(t, "scaling back to five pollers", func() bool { return sc.size() == 5 })
+}
+
+func TestMappingBelowFiveStartsAtItsMaximumConcurrency(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	fn := blockInvocations(h)
+	defer close(fn.release)
+	h.create(t, &lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(10),
+		ScalingConfig: &lambdatypes.ScalingConfig{MaximumConcurrency: aws.Int32(2)}})
+	h.q.add(queueARN, messages(100)...)
+
+	waitFor(t, "two concurrent invocations", func() bool { r, _ := fn.counts(); return r == 2 })
+	time.Sleep(50 * time.Millisecond)
+	if _, most := fn.counts(); most != 2 {
+		t.Errorf("%d concurrent invocations, want MaximumConcurrency 2", most)
+	}
+}
