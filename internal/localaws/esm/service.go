@@ -51,7 +51,7 @@ type Service struct {
 	mu       sync.Mutex // guards mappings, pollers, scalers and running
 	mappings map[string]*mapping
 	pollers  map[string]context.CancelFunc
-	scalers  map[string]*scaler // the current run's poller count, by mapping
+	scalers  map[string]*scaler         // the current run's poller count, by mapping
 	running  map[string]*sync.WaitGroup // a mapping's pollers, old and new
 }
 
