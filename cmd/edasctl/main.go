@@ -6,10 +6,14 @@ import (
 	"os"
 
 	"github.com/edasctl/edasctl/internal/cli"
+	"github.com/edasctl/edasctl/internal/gctune"
 	"github.com/edasctl/edasctl/internal/iostreams"
 )
 
 func main() {
-	tuneGC()
-	os.Exit(cli.Main(os.Args[1:], iostreams.System()))
+	gctune.Apply()
+	stopProfile := startCPUProfile()
+	code := cli.Main(os.Args[1:], iostreams.System())
+	stopProfile()
+	os.Exit(code)
 }

@@ -18,12 +18,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/edasctl/edasctl/internal/gctune"
 	"github.com/edasctl/edasctl/internal/localaws/clock"
 	"github.com/edasctl/edasctl/internal/localaws/store"
 )
 
 // The benchmarks run the service as edasctl local does: the wall clock, the
-// durable store on disk and a real HTTP server; the client is aws-sdk-go-v2
+// durable store on disk, a real HTTP server and edasctl's garbage collector
+// settings (package gctune); the client is aws-sdk-go-v2
 // in the same process (so it shares the CPU), except where a name says
 // RawHTTP (a pre-encoded request) or the benchmark calls the service
 // directly (BenchmarkEnqueueBatches).
@@ -32,6 +34,7 @@ import (
 
 func benchFixture(b *testing.B) (*Service, *sqs.Client, string) {
 	b.Helper()
+	b.Cleanup(gctune.Apply())
 	st, err := store.Open(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
