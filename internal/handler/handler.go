@@ -71,13 +71,22 @@ func New(o Options) (*Handler, error) {
 // Lambda retry the whole batch
 // (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
 func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	return h.handleBatch(ctx, len(ev.Records), func(i int) (id, body string) {
+		return ev.Records[i].MessageId, ev.Records[i].Body
+	}), nil
+}
+
+// handleBatch handles the n messages that message(i) returns, in order,
+// and lists the IDs of those that failed.
+func (h *Handler) handleBatch(ctx context.Context, n int, message func(i int) (id, body string)) events.SQSEventResponse {
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
-	for _, m := range ev.Records {
-		if !h.handleMessage(ctx, m.MessageId, m.Body) {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+	for i := range n {
+		id, body := message(i)
+		if !h.handleMessage(ctx, id, body) {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})
 		}
 	}
-	return resp, nil
+	return resp
 }
 
 // sqsBatch is the part of Lambda's SQS event that Invoke reads.
@@ -99,13 +108,9 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if err := json.Unmarshal(payload, &batch); err != nil {
 		return nil, fmt.Errorf("decode SQS event: %w", err)
 	}
-	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
-	for _, m := range batch.Records {
-		if !h.handleMessage(ctx, m.MessageID, m.Body) {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageID})
-		}
-	}
-	return json.Marshal(resp)
+	return json.Marshal(h.handleBatch(ctx, len(batch.Records), func(i int) (id, body string) {
+		return batch.Records[i].MessageID, batch.Records[i].Body
+	}))
 }
 
 // handleMessage processes every record of one message, logging each, and
