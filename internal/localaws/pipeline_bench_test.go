@@ -14,11 +14,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/edasctl/edasctl/internal/gctune"
 )
 
-// benchFanout is a durable local AWS with a bucket → topic → queue fan-out.
+// benchFanout is a durable local AWS with a bucket → topic → queue fan-out,
+// in a process with edasctl's garbage collector settings (package gctune),
+// as edasctl local runs.
 func benchFanout(b *testing.B) *fanout {
 	b.Helper()
+	b.Cleanup(gctune.Apply())
 	s, err := New(WithDataDir(b.TempDir()))
 	if err != nil {
 		b.Fatal(err)
