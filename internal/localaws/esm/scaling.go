@@ -21,10 +21,12 @@ import (
 // receive of a poller came back full (messages are still available), one
 // poller is added every Options.ScaleUpInterval (300 a minute by default),
 // up to the limit. A poller beyond the first ones whose long poll ends
-// empty stops. Starting with every poller the limit allows, as this service
-// did before, also made every concurrent instance compete for the host's
-// CPU from the first message: the pipeline bench used 8–12 % more CPU per
-// object with ten catalog instances than with two or three.
+// empty stops. This service used to start every poller the limit allows.
+// On one host, concurrent instances only share its CPU: the pipeline bench
+// used 8–12 % more CPU per object with ten catalog instances than with two
+// or three (a configured MaximumConcurrency). Scaling does not change that
+// under a sustained backlog, which reaches the limit within a few seconds,
+// as it would on Lambda.
 const (
 	initialPollers         = 5
 	defaultScaleUpInterval = time.Minute / 300
