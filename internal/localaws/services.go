@@ -28,7 +28,7 @@ func (s *Server) addServices(env service.Env) error {
 	s.services["sqs"] = p.sqs
 	s.targets["AmazonSQS"] = "sqs"
 
-	if p.sns, err = sns.NewWithOptions(env, sns.Options{Deliver: p.deliverSNS, DeliverBatch: p.deliverSNSBatch}); err != nil {
+	if p.sns, err = sns.NewWithOptions(env, sns.Options{DeliverBatch: p.deliverSNSBatch}); err != nil {
 		return err
 	}
 	s.services["sns"] = p.sns
