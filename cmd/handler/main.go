@@ -1,6 +1,6 @@
 // Command handler is the Lambda bootstrap of every edas consumer: it reads
 // the environment (see package internal/handler), fits the Go runtime to a
-// one-record-at-a-time process (see tuneRuntime), builds the S3 client from
+// process that mostly waits on S3 (see tuneRuntime), builds the S3 client from
 // the default AWS configuration and serves SQS batches with lambda.Start.
 // Build it with -tags lambda.norpc for the provided.al2023 runtime.
 package main
@@ -50,13 +50,14 @@ func newHandler(ctx context.Context) (*handler.Handler, error) {
 // catalogGCPercent is the collector's GOGC for the catalog action.
 const catalogGCPercent = 400
 
-// tuneRuntime fits the Go runtime to a process that handles one record at a
-// time and spends most of its CPU per S3 request (SDK middleware, HTTP,
+// tuneRuntime fits the Go runtime to a process that mostly waits on S3 and
+// spends most of its CPU per S3 request (SDK middleware, HTTP,
 // syscalls). Each setting is left alone when its environment variable
 // (GOMAXPROCS, GOGC) is set, so a function can override it.
 //
 //   - GOMAXPROCS is 1. The handler never has two goroutines that could run
-//     in parallel for long: it waits on S3 between short bursts of work.
+//     in parallel for long: even with a batch's records in flight together
+//     (the catalog action), each waits on S3 between short bursts of work.
 //     With a second P, every wake-up (a response arriving, the HTTP
 //     transport's reader and writer goroutines handing off) also wakes an
 //     idle thread that spins looking for work and goes back to sleep, which

@@ -37,6 +37,8 @@ type Handler struct {
 	now    func() time.Time
 	limits Limits
 	act    func(context.Context, object, string) (result, error)
+	// parallel is how many messages of a batch are handled at once.
+	parallel int
 }
 
 // New returns a Handler for o, or an error when the configuration is invalid
@@ -57,9 +59,9 @@ func New(o Options) (*Handler, error) {
 	}
 	switch o.Config.Action {
 	case ActionThumbnail:
-		h.act = h.thumbnail
+		h.act, h.parallel = h.thumbnail, 1
 	case ActionCatalog:
-		h.act = h.catalog
+		h.act, h.parallel = h.catalog, catalogParallel
 	}
 	return h, nil
 }
@@ -76,13 +78,15 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 	}), nil
 }
 
-// handleBatch handles the n messages that message(i) returns, in order,
-// and lists the IDs of those that failed.
+// handleBatch handles the n messages that message(i) returns, up to
+// h.parallel at a time (see parallel.go), and lists the IDs of those that
+// failed, in message order.
 func (h *Handler) handleBatch(ctx context.Context, n int, message func(i int) (id, body string)) events.SQSEventResponse {
+	ok := h.eachMessage(ctx, n, message)
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
 	for i := range n {
-		id, body := message(i)
-		if !h.handleMessage(ctx, id, body) {
+		if !ok[i] {
+			id, _ := message(i)
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +119,12 @@ func logLines(t *testing.T, logs *bytes.Buffer) []LogRecord {
 		out = append(out, r)
 	}
 	return out
+}
+
+// sameElements reports whether a and b hold the same strings, each as
+// often, in any order.
+func sameElements(a, b []string) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
 }
 
 func outcomes(recs []LogRecord) []string {
