@@ -133,6 +133,7 @@ func newStdoutHandler(b *testing.B, o handler.Options) *handler.Handler {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(h.Close)
 	return h
 }
 

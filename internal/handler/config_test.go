@@ -65,9 +65,12 @@ func TestActions_listsEveryActionNewAccepts(t *testing.T) {
 		t.Fatalf("Actions() = %q, want %q", got, want)
 	}
 	for _, a := range Actions() {
-		if _, err := New(Options{Config: Config{Action: a, InputPrefix: DefaultInputPrefix}, S3: newFakeS3()}); err != nil {
+		h, err := New(Options{Config: Config{Action: a, InputPrefix: DefaultInputPrefix}, S3: newFakeS3()})
+		if err != nil {
 			t.Errorf("New rejects listed action %q: %v", a, err)
+			continue
 		}
+		h.Close()
 	}
 	Actions()[0] = "changed"
 	if Actions()[0] != ActionThumbnail {

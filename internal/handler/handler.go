@@ -37,8 +37,8 @@ type Handler struct {
 	now    func() time.Time
 	limits Limits
 	act    func(context.Context, object, string) (result, error)
-	// parallel is how many messages of a batch are handled at once.
-	parallel int
+	// workers handle a batch's messages in parallel; nil: one at a time.
+	workers *workers
 }
 
 // New returns a Handler for o, or an error when the configuration is invalid
@@ -59,11 +59,21 @@ func New(o Options) (*Handler, error) {
 	}
 	switch o.Config.Action {
 	case ActionThumbnail:
-		h.act, h.parallel = h.thumbnail, 1
+		h.act = h.thumbnail
 	case ActionCatalog:
-		h.act, h.parallel = h.catalog, catalogParallel
+		h.act, h.workers = h.catalog, startWorkers(catalogParallel)
 	}
 	return h, nil
+}
+
+// Close stops the goroutines that handle a batch's messages in parallel.
+// A Lambda function never needs to call it (its process ends with them);
+// a program that makes Handlers and drops them should. The Handler must
+// not be used afterwards.
+func (h *Handler) Close() {
+	if h.workers != nil {
+		h.workers.stop()
+	}
 }
 
 // Handle processes every message of an SQS batch and returns the IDs of the
@@ -78,8 +88,8 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 	}), nil
 }
 
-// handleBatch handles the n messages that message(i) returns, up to
-// h.parallel at a time (see parallel.go), and lists the IDs of those that
+// handleBatch handles the n messages that message(i) returns, several at a
+// time for the catalog action (see parallel.go), and lists the IDs of those that
 // failed, in message order.
 func (h *Handler) handleBatch(ctx context.Context, n int, message func(i int) (id, body string)) events.SQSEventResponse {
 	ok := h.eachMessage(ctx, n, message)

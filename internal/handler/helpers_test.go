@@ -58,6 +58,7 @@ func testHandler(t *testing.T, action string, fake S3API, opts ...func(*Options)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(h.Close)
 	return h, &logs
 }
 

@@ -13,8 +13,9 @@ import (
 // 10 requests in flight reuse their connections from batch to batch.
 const catalogParallel = 10
 
-// eachMessage handles the n messages that message(i) returns, up to
-// h.parallel at a time, and reports for each whether it succeeded. Its log
+// eachMessage handles the n messages that message(i) returns, on h's
+// workers (catalogParallel at a time) when it has them, else one after
+// another, and reports for each whether it succeeded. Its log
 // lines follow the order in which the messages finish.
 //
 // Why in parallel: a catalog record is two S3 round trips (GetObject, then
@@ -22,14 +23,14 @@ const catalogParallel = 10
 // another, the process sleeps and wakes twice per record, and each wake-up
 // is a context switch, which also wakes the Go runtime's monitor thread
 // (sysmon); in the local pipeline that switching was a sixth of the
-// function's CPU. With the batch's records in flight together, one wake-up
+// function's CPU (perf record of its processes: finish_task_switch). With the batch's records in flight together, one wake-up
 // serves several responses: in the pipeline bench the machine used about a
 // tenth less CPU per object and moved about a seventh more objects per
 // second (docs/benchmarks.md, round 4). Messages of a standard queue carry
 // no order (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues.html),
-// and Powertools for AWS Lambda (TypeScript)'s BatchProcessor handles a
-// batch's records in parallel by default for the same reason. The
-// thumbnail action keeps one at a time (h.parallel 1): its work is decoding
+// and Powertools for AWS Lambda (TypeScript)'s BatchProcessor also handles
+// a batch's records in parallel by default. The
+// thumbnail action keeps one at a time (no workers): its work is decoding
 // and scaling an image, which a second goroutine on the function's one
 // processor would not speed up, and each decoded image holds memory.
 //
@@ -37,26 +38,52 @@ const catalogParallel = 10
 // the record's error, rather than taking the batch down with it.
 func (h *Handler) eachMessage(ctx context.Context, n int, message func(i int) (id, body string)) []bool {
 	ok := make([]bool, n)
-	if h.parallel <= 1 || n <= 1 {
+	if h.workers == nil || n <= 1 {
 		for i := range n {
 			id, body := message(i)
 			ok[i] = h.handleMessageSafely(ctx, id, body)
 		}
 		return ok
 	}
-	sem := make(chan struct{}, h.parallel)
 	var wg sync.WaitGroup
+	wg.Add(n)
 	for i := range n {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		h.workers.jobs <- func() {
+			defer wg.Done()
 			id, body := message(i)
 			ok[i] = h.handleMessageSafely(ctx, id, body)
-		})
+		}
 	}
 	wg.Wait()
 	return ok
 }
+
+// workers are the goroutines that handle a batch's messages in parallel.
+// They live as long as the Handler, not one batch: a message's call chain
+// (the SDK's middleware stack) is deep, and a fresh goroutine grows its
+// stack by copying it several times on the way down, which cost the
+// catalog function about a twentieth of its CPU (perf record of the
+// function's processes during the pipeline bench: runtime.newstack and
+// copystack).
+type workers struct {
+	jobs chan func()
+}
+
+// startWorkers starts n workers. Sending a job waits while all n are busy.
+func startWorkers(n int) *workers {
+	w := &workers{jobs: make(chan func())}
+	for range n {
+		go func() {
+			for job := range w.jobs {
+				job()
+			}
+		}()
+	}
+	return w
+}
+
+// stop ends the workers once they finish their jobs.
+func (w *workers) stop() { close(w.jobs) }
 
 // handleMessageSafely is handleMessage, turning a panic into a failure of
 // this message alone, logged as its error.

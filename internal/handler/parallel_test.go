@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -179,5 +180,29 @@ func TestHandle_aPanickingMessageFailsAlone(t *testing.T) {
 				t.Errorf("error lines = %q, want one for m01 naming the panic", errs)
 			}
 		})
+	}
+}
+
+func TestClose_stopsTheCatalogWorkers(t *testing.T) {
+	// GIVEN a catalog handler, whose workers run while it lives
+	before := runtime.NumGoroutine()
+	h, err := New(Options{Config: Config{Action: ActionCatalog, InputPrefix: DefaultInputPrefix}, S3: newFakeS3()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := runtime.NumGoroutine() - before; got != catalogParallel {
+		t.Errorf("New started %d goroutines, want %d workers", got, catalogParallel)
+	}
+
+	// WHEN it is closed
+	h.Close()
+
+	// THEN its workers end
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := runtime.NumGoroutine() - before; got > 0 {
+		t.Errorf("%d goroutines still running after Close", got)
 	}
 }
