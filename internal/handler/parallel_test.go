@@ -48,11 +48,11 @@ func (g *gatedS3) GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...
 		g.cond.Broadcast()
 	}
 	deadline := time.Now().Add(g.patience)
+	wake := time.AfterFunc(g.patience, func() { g.mu.Lock(); g.cond.Broadcast(); g.mu.Unlock() })
 	for !g.open && time.Now().Before(deadline) {
-		// Wake up now and then to notice the deadline.
-		go func() { time.Sleep(10 * time.Millisecond); g.cond.Broadcast() }()
 		g.cond.Wait()
 	}
+	wake.Stop()
 	g.mu.Unlock()
 	defer func() { g.mu.Lock(); g.inFlight--; g.mu.Unlock() }()
 	return g.fakeS3.GetObject(ctx, in, opts...)
