@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"os/exec"
+	"runtime"
 	"strconv"
 	"syscall"
 
@@ -14,6 +16,34 @@ import (
 // timeout kills everything it started, and kills it if edasctl dies.
 func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+// startProcess starts cmd with a timer slack of [InstanceTimerSlack].
+//
+// A process inherits the timer slack of the thread that forks it, and keeps
+// it across execve (prctl(2), PR_SET_TIMERSLACK), so the calling goroutine
+// locks its thread, sets the slack there, starts cmd, and puts the thread's
+// own slack back before unlocking it. A slack that cannot be set (a kernel
+// without the option) leaves the process with the default.
+func startProcess(cmd *exec.Cmd) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	old, err := unix.PrctlRetInt(unix.PR_GET_TIMERSLACK, 0, 0, 0, 0)
+	if err != nil {
+		return cmd.Start()
+	}
+	if err := unix.Prctl(unix.PR_SET_TIMERSLACK, uintptr(InstanceTimerSlack.Nanoseconds()), 0, 0, 0); err != nil {
+		return cmd.Start()
+	}
+	startErr := cmd.Start()
+	if err := unix.Prctl(unix.PR_SET_TIMERSLACK, uintptr(old), 0, 0, 0); err != nil {
+		// The thread keeps the wider slack, which would delay the timers
+		// of whatever goroutine runs on it next: keep it locked to this
+		// goroutine, so that it ends with it instead of going back to
+		// the scheduler.
+		runtime.LockOSThread()
+	}
+	return startErr
 }
 
 // killGroup kills the process group led by pid.

@@ -4,12 +4,16 @@ package runtime
 
 import (
 	"os"
+	"os/exec"
 	"syscall"
 )
 
 // sysProcAttr starts the bootstrap as a plain child process: process
 // groups are only used on Linux and macOS.
 func sysProcAttr() *syscall.SysProcAttr { return nil }
+
+// startProcess starts cmd; the timer slack is Linux's.
+func startProcess(cmd *exec.Cmd) error { return cmd.Start() }
 
 // killGroup kills the process pid (only; see sysProcAttr).
 func killGroup(pid int) {
