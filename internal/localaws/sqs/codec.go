@@ -10,39 +10,48 @@ import (
 	"io"
 	"sync"
 
+	"github.com/klauspost/compress/s2"
+
 	"github.com/edasctl/edasctl/internal/localaws/binrec"
 )
 
 // Journal records start with a one-byte format tag. encodeRecord writes the
-// compact binary format (recordBinary), compressed with DEFLATE above
-// minCompress bytes (recordFlateBinary); decodeRecord also reads the JSON
-// formats that earlier versions wrote, so existing data directories load.
+// compact binary format (recordBinary), compressed as an S2 block above
+// minCompress bytes (recordS2Binary); decodeRecord also reads the formats
+// that earlier versions wrote (DEFLATE-compressed binary, plain and
+// DEFLATE-compressed JSON), so existing data directories load.
 //
 // Compression keeps a group of messages within a database page or two: the
 // store pays per page written (a WITHOUT ROWID table moves a value over
-// about 1 KB to overflow pages, each costing about as much as the deflating
-// of it), and message bodies (S3 event JSON) compress several times over.
+// about 1 KB to overflow pages), and message bodies (S3 event JSON)
+// compress several times over. S2 (github.com/klauspost/compress/s2, an
+// extension of Snappy) is used rather than DEFLATE because compressing
+// costs it a fraction of what DEFLATE at BestSpeed did: DEFLATE was 6 % of
+// the CPU of the SendMessageBatch benchmark (-cpuprofile of
+// `go test ./internal/localaws/sqs -bench 'SendMessageBatch$'`), a share of
+// every message sent.
 const (
 	recordJSON        = '[' // plain JSON (a group starts with '['); read only
 	recordFlateJSON   = 'z' // DEFLATE-compressed JSON; read only
 	recordBinary      = 'b' // binary, see appendEntry
-	recordFlateBinary = 'x' // DEFLATE-compressed binary
+	recordFlateBinary = 'x' // DEFLATE-compressed binary; read only
+	recordS2Binary    = 's' // binary in one S2 block (s2.Encode)
 )
 
 // minCompress is the size under which a record is stored uncompressed.
-// Compressing a small record costs more than the overflow page it may save:
-// resetting and running a DEFLATE writer for one SendMessageBatch's record
-// (about 1–2 KB) took a tenth of the SQS send benchmark's CPU, and with
-// records under 2 KiB stored as they are it sends 10 % more messages per
-// CPU-second (cpu-us/msg of `go test ./internal/localaws/sqs -bench
-// 'SendMessageBatch$'`: 37.8–41.7 at 768 bytes, 34.5–35.7 at 2 KiB, 35.3–36.2
-// never compressing). Larger groups still compress several times over.
+// With DEFLATE, compressing a small record cost more than the overflow page
+// it may save: resetting and running a DEFLATE writer for one
+// SendMessageBatch's record (about 1–2 KB) took a tenth of the SQS send
+// benchmark's CPU, and with records under 2 KiB stored as they are it sent
+// 10 % more messages per CPU-second (cpu-us/msg of `go test
+// ./internal/localaws/sqs -bench 'SendMessageBatch$'`: 37.8–41.7 at 768
+// bytes, 34.5–35.7 at 2 KiB, 35.3–36.2 never compressing).
 const minCompress = 2048
 
-var flateWriters = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(nil, flate.BestSpeed)
-	return w
-}}
+// maxCompress is the size above which a record is stored uncompressed, so
+// that decoding can refuse an S2 block claiming to expand beyond it (a
+// corrupt length) before allocating for it.
+const maxCompress = 64 << 20
 
 // recordBufs recycles the buffers binary records are built in.
 var recordBufs = sync.Pool{New: func() any { return new(recordBuf) }}
@@ -60,22 +69,12 @@ func encodeRecord(entries []*logEntry) ([]byte, error) {
 		b = appendEntry(b, e)
 	}
 	rb.b = b
-	if len(b) < minCompress {
+	if len(b) < minCompress || len(b)-1 > maxCompress {
 		return bytes.Clone(b), nil
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(b)/3 + 16)
-	buf.WriteByte(recordFlateBinary)
-	w := flateWriters.Get().(*flate.Writer)
-	defer flateWriters.Put(w)
-	w.Reset(&buf)
-	if _, err := w.Write(b[1:]); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	out := make([]byte, 1+s2.MaxEncodedLen(len(b)-1))
+	out[0] = recordS2Binary
+	return out[:1+len(s2.Encode(out[1:], b[1:]))], nil
 }
 
 // decodeRecord decodes a record written by encodeRecord, or by an earlier
@@ -87,6 +86,15 @@ func decodeRecord(b []byte) ([]logEntry, error) {
 	switch b[0] {
 	case recordBinary:
 		return decodeBinary(b[1:])
+	case recordS2Binary:
+		if n, err := s2.DecodedLen(b[1:]); err != nil || n > maxCompress {
+			return nil, fmt.Errorf("decompress journal record: corrupt length (%d bytes, %v)", n, err)
+		}
+		plain, err := s2.Decode(nil, b[1:])
+		if err != nil {
+			return nil, fmt.Errorf("decompress journal record: %w", err)
+		}
+		return decodeBinary(plain)
 	case recordFlateBinary:
 		plain, err := inflate(b[1:])
 		if err != nil {

@@ -3,6 +3,7 @@ package sqs
 import (
 	"bytes"
 	"compress/flate"
+	"encoding/binary"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -57,7 +58,7 @@ func TestJournalRecordsRoundTripPlainAndCompressed(t *testing.T) {
 		tag        byte
 	}{
 		{"a small record stays uncompressed", "x", recordBinary},
-		{"a large record is compressed", strings.Repeat(`{"Records":[]}`, 200), recordFlateBinary},
+		{"a large record is compressed", strings.Repeat(`{"Records":[]}`, 200), recordS2Binary},
 	} {
 		in := sampleEntries(tc.body)
 		b, err := encodeRecord(in)
@@ -143,7 +144,8 @@ func TestJournalRecordsInTheOldJSONFormatsStillDecode(t *testing.T) {
 }
 
 func TestCorruptJournalRecordsAreErrors(t *testing.T) {
-	for _, b := range [][]byte{nil, []byte("?"), []byte("z\x00\x01garbage"), []byte("x\x00\x01garbage"), []byte("[{"),
+	for _, b := range [][]byte{nil, []byte("?"), []byte("z\x00\x01garbage"), []byte("x\x00\x01garbage"), []byte("s\x00\x01garbage"),
+		[]byte("s\xff\xff\xff\xff\x0f"), []byte("[{"),
 		[]byte("b"), []byte("b\x01\x00\x00\x00\x00extra"), []byte("b\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01")} {
 		if _, err := decodeRecord(b); err == nil {
 			t.Errorf("decodeRecord(%q) succeeded", b)
@@ -179,8 +181,8 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add([]byte(`[{"d":[{"q":1,"n":3}]}]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		group, err := decodeRecord(b)
-		if err != nil || b[0] != recordBinary && b[0] != recordFlateBinary {
-			return // the JSON formats are only read, and normalise differently
+		if err != nil || b[0] != recordBinary && b[0] != recordS2Binary {
+			return // the older formats are only read, and may normalise differently
 		}
 		entries := make([]*logEntry, len(group))
 		for i := range group {
@@ -256,5 +258,28 @@ func TestADataDirWithAJournalInTheOldJSONFormatsLoads(t *testing.T) {
 	h := serve(t, st, c)
 	if got := h.attr(t, h.srv.URL+"/"+testAccount+"/q", "ApproximateNumberOfMessages"); got != "1" {
 		t.Fatalf("ApproximateNumberOfMessages after a second restart = %s, want 1 (the new message)", got)
+	}
+}
+
+func TestJournalRecordsInTheDeflateBinaryFormatStillDecode(t *testing.T) {
+	// A record as the version before S2 wrote a large group: the binary
+	// format, DEFLATE-compressed behind an 'x'.
+	in := sampleEntries(strings.Repeat("body ", 300))
+	plain := binary.AppendUvarint(nil, uint64(len(in)))
+	for _, e := range in {
+		plain = appendEntry(plain, e)
+	}
+	var buf bytes.Buffer
+	buf.WriteByte(recordFlateBinary)
+	w, _ := flate.NewWriter(&buf, flate.BestSpeed)
+	w.Write(plain)
+	w.Close()
+
+	got, err := decodeRecord(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := derefEntries(in); !reflect.DeepEqual(got, want) {
+		t.Fatalf("decoded\n%+v\nwant\n%+v", got, want)
 	}
 }
