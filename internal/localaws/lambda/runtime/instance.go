@@ -24,14 +24,14 @@ import (
 // the Go runtime's monitor thread (sysmon, runtime/proc.go) sleeps 20 µs at
 // a time, and every first system call after the process was idle starts
 // that again. An instance that handles a batch in short bursts between S3
-// round trips thus woke that thread about once per 70 µs of work: in the
-// pipeline bench (bench --objects 2000 --size 1KiB --concurrency 8),
-// perf record showed sysmon's sleeps and their context switches at 12.6 %
-// of the catalog function's CPU, and its thread made two thirds of the
-// function's context switches. With 1 ms the function's processes used
-// about 12 % less CPU in alternating runs. Lambda gives no guarantee of
-// timer precision a millisecond would break, and the local AWS enforces
-// function timeouts itself, on its own threads.
+// round trips thus woke that thread about once per 70 µs of work. In the
+// pipeline bench (bench --objects 2000 --size 1KiB --concurrency 8) its
+// thread made two thirds of the catalog function's context switches, and a
+// system-wide perf record -a put sysmon at 4.3–6.1 % of the function's
+// samples; with 1 ms, 1.5–2.2 %, and the function's processes used about
+// 13 % fewer CPU ticks (utime + stime) in alternating runs. Lambda gives no
+// guarantee of timer precision a millisecond would break, and the local AWS
+// enforces function timeouts itself, on its own threads.
 const InstanceTimerSlack = time.Millisecond
 
 // DefaultInitTimeout bounds the init phase (from process start to its first
