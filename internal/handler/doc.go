@@ -18,6 +18,16 @@
 //
 // # Events
 //
+// Lambda's event and each message body are decoded with
+// github.com/go-json-experiment/json/v1: encoding/json's API and behaviour
+// on the decoder of encoding/json/v2, which the module mirrors and which
+// Go 1.27's encoding/json uses. It decodes an SNS-wrapped S3 event in two
+// thirds of the time (BenchmarkUnwrap: 28–31 → 19–21 µs) and a 10-record
+// SQS event in 60–80 % (BenchmarkDecodeSQSEvent/sqsBatch: 207–218 →
+// 123–164 µs); with encoding/json, decoding was about a tenth of the catalog
+// action's CPU per record. Once the module requires Go 1.27, encoding/json
+// itself does the same and this dependency can go.
+//
 // Each SQS message body is either an SNS envelope ("Type": "Notification")
 // whose Message string holds an S3 event, or, with raw message delivery, the
 // S3 event itself ([Unwrap]). One S3 event may carry several records. The

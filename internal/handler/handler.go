@@ -2,7 +2,6 @@ package handler
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	json "github.com/go-json-experiment/json/v1"
 )
 
 // Options are the dependencies of a [Handler].
@@ -118,13 +118,22 @@ type sqsBatch struct {
 // batch. A payload that is not an SQS event is an error, which fails the
 // invocation, as aws-lambda-go's own decoding does.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	var batch sqsBatch
-	if err := json.Unmarshal(payload, &batch); err != nil {
-		return nil, fmt.Errorf("decode SQS event: %w", err)
+	batch, err := decodeSQSBatch(payload)
+	if err != nil {
+		return nil, err
 	}
 	return json.Marshal(h.handleBatch(ctx, len(batch.Records), func(i int) (id, body string) {
 		return batch.Records[i].MessageID, batch.Records[i].Body
 	}))
+}
+
+// decodeSQSBatch decodes Lambda's SQS event into the part Invoke reads.
+func decodeSQSBatch(payload []byte) (sqsBatch, error) {
+	var batch sqsBatch
+	if err := json.Unmarshal(payload, &batch); err != nil {
+		return sqsBatch{}, fmt.Errorf("decode SQS event: %w", err)
+	}
+	return batch, nil
 }
 
 // handleMessage processes every record of one message, logging each, and

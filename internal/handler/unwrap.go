@@ -1,12 +1,12 @@
 package handler
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 
 	"github.com/aws/aws-lambda-go/events"
+	json "github.com/go-json-experiment/json/v1"
 )
 
 // ErrUnrecognizedBody is wrapped by every error from [Unwrap]: the message
