@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -37,89 +38,129 @@ func Envelope(in EnvelopeInput) string {
 	region := regionOf(in.TopicARN)
 	host := "https://sns." + region + ".amazonaws.com"
 	ts := in.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z")
-	fields := [][2]string{
-		{"Type", jsonString("Notification")},
-		{"MessageId", jsonString(in.MessageID)},
-		{"TopicArn", jsonString(in.TopicARN)},
-	}
+	w := newEnvelopeWriter(len(in.Message) + len(in.Message)/8 + 1024)
+	w.field("Type", "Notification")
+	w.field("MessageId", in.MessageID)
+	w.field("TopicArn", in.TopicARN)
 	if in.Subject != "" {
-		fields = append(fields, [2]string{"Subject", jsonString(in.Subject)})
+		w.field("Subject", in.Subject)
 	}
-	fields = append(fields,
-		[2]string{"Message", jsonString(in.Message)},
-		[2]string{"Timestamp", jsonString(ts)},
-		[2]string{"SignatureVersion", jsonString("1")},
-		[2]string{"Signature", jsonString(signature(in, ts))},
-		[2]string{"SigningCertURL", jsonString(host + "/SimpleNotificationService-0000000000000000000000000000000000.pem")},
-		[2]string{"UnsubscribeURL", jsonString(host + "/?Action=Unsubscribe&SubscriptionArn=" + in.SubscriptionARN)},
-	)
+	w.field("Message", in.Message)
+	w.field("Timestamp", ts)
+	w.field("SignatureVersion", "1")
+	w.field("Signature", signature(in, ts))
+	w.field("SigningCertURL", host+"/SimpleNotificationService-0000000000000000000000000000000000.pem")
+	w.field("UnsubscribeURL", host+"/?Action=Unsubscribe&SubscriptionArn="+in.SubscriptionARN)
 	if len(in.Attributes) > 0 {
-		fields = append(fields, [2]string{"MessageAttributes", envelopeAttributes(in.Attributes)})
+		w.key("MessageAttributes")
+		envelopeAttributes(w, in.Attributes)
 	}
-	var b strings.Builder
-	b.WriteString("{\n")
-	for i, f := range fields {
-		b.WriteString("  ")
-		b.WriteString(jsonString(f[0]))
-		b.WriteString(" : ")
-		b.WriteString(f[1])
-		if i < len(fields)-1 {
-			b.WriteString(",")
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString("}")
-	return b.String()
+	return w.close()
 }
 
-func envelopeAttributes(attrs map[string]MessageAttribute) string {
+// An envelopeWriter writes an envelope's fields into one buffer, each
+// string encoded as JSON in place: building a field's JSON apart and then
+// copying it took an encoder, a buffer and two copies of the message per
+// field (BenchmarkEnvelope: 112 allocations before).
+type envelopeWriter struct {
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	fields int
+}
+
+func newEnvelopeWriter(size int) *envelopeWriter {
+	w := &envelopeWriter{}
+	w.buf.Grow(size)
+	w.enc = json.NewEncoder(&w.buf)
+	w.enc.SetEscapeHTML(false) // as AWS's serializer: "<", ">" and "&" as they are
+	w.buf.WriteString("{\n")
+	return w
+}
+
+// key starts the next field: its separator, indent and quoted name.
+func (w *envelopeWriter) key(name string) {
+	if w.fields > 0 {
+		w.buf.WriteString(",\n")
+	}
+	w.fields++
+	w.buf.WriteString("  ")
+	w.string(name)
+	w.buf.WriteString(" : ")
+}
+
+// field writes a field whose value is the string v.
+func (w *envelopeWriter) field(name, v string) {
+	w.key(name)
+	w.string(v)
+}
+
+// string writes s as a JSON string (json.Encoder ends it with a newline,
+// which is dropped).
+func (w *envelopeWriter) string(s string) {
+	w.enc.Encode(s) // a string always encodes
+	w.buf.Truncate(w.buf.Len() - 1)
+}
+
+func (w *envelopeWriter) close() string {
+	w.buf.WriteString("\n}")
+	return w.buf.String()
+}
+
+// envelopeAttributes writes the MessageAttributes object, names sorted.
+func envelopeAttributes(w *envelopeWriter, attrs map[string]MessageAttribute) {
 	names := make([]string, 0, len(attrs))
 	for n := range attrs {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var b strings.Builder
-	b.WriteString("{\n")
+	w.buf.WriteString("{\n")
 	for i, n := range names {
 		a := attrs[n]
 		v := a.StringValue
 		if strings.HasPrefix(a.DataType, "Binary") {
 			v = base64.StdEncoding.EncodeToString(a.BinaryValue)
 		}
-		b.WriteString("    " + jsonString(n) + " : {\"Type\":" + jsonString(a.DataType) + ",\"Value\":" + jsonString(v) + "}")
+		w.buf.WriteString("    ")
+		w.string(n)
+		w.buf.WriteString(` : {"Type":`)
+		w.string(a.DataType)
+		w.buf.WriteString(`,"Value":`)
+		w.string(v)
+		w.buf.WriteString("}")
 		if i < len(names)-1 {
-			b.WriteString(",")
+			w.buf.WriteString(",")
 		}
-		b.WriteString("\n")
+		w.buf.WriteString("\n")
 	}
-	b.WriteString("  }")
-	return b.String()
+	w.buf.WriteString("  }")
 }
 
-// signature derives a 256-byte, base64 pseudo-signature (the size of an
-// RSA-2048 signature) from the fields SNS signs.
+// signature returns 256 bytes in base64, the size and encoding of an SNS
+// signature (RSA with a 2048-bit key): a SHA-256 of the fields AWS signs,
+// in AWS's order, expanded by hashing it with a counter. It is
+// deterministic but verifies against no certificate.
 func signature(in EnvelopeInput, ts string) string {
-	canon := "Message\n" + in.Message + "\nMessageId\n" + in.MessageID + "\n"
+	h := sha256.New()
+	for _, s := range []string{"Message\n", in.Message, "\nMessageId\n", in.MessageID, "\n"} {
+		io.WriteString(h, s)
+	}
 	if in.Subject != "" {
-		canon += "Subject\n" + in.Subject + "\n"
+		io.WriteString(h, "Subject\n")
+		io.WriteString(h, in.Subject)
+		io.WriteString(h, "\n")
 	}
-	canon += "Timestamp\n" + ts + "\nTopicArn\n" + in.TopicARN + "\nType\nNotification\n"
-	var sig []byte
+	for _, s := range []string{"Timestamp\n", ts, "\nTopicArn\n", in.TopicARN, "\nType\nNotification\n"} {
+		io.WriteString(h, s)
+	}
+	var seed [1 + sha256.Size]byte
+	h.Sum(seed[1:1])
+	sig := make([]byte, 0, 256)
 	for i := byte(0); len(sig) < 256; i++ {
-		h := sha256.Sum256(append([]byte{i}, canon...))
-		sig = append(sig, h[:]...)
+		seed[0] = i
+		sum := sha256.Sum256(seed[:])
+		sig = append(sig, sum[:]...)
 	}
-	return base64.StdEncoding.EncodeToString(sig[:256])
-}
-
-// jsonString encodes s as a JSON string without HTML escaping, as AWS's
-// serializer does.
-func jsonString(s string) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s)
-	return strings.TrimSuffix(buf.String(), "\n")
+	return base64.StdEncoding.EncodeToString(sig)
 }
 
 func regionOf(arn string) string {

@@ -45,3 +45,24 @@ func TestEnvelopeOmitsSubjectAndAttributesWhenUnset(t *testing.T) {
 		t.Errorf("Envelope does not end with UnsubscribeURL: %s", got)
 	}
 }
+
+// BenchmarkEnvelope builds the envelope of one S3 event notification, as
+// SNS delivers every message of the pipeline to an SQS queue.
+//
+//	go test ./internal/localaws/sns -run '^$' -bench Envelope -benchmem
+func BenchmarkEnvelope(b *testing.B) {
+	event := `{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",` +
+		`"eventTime":"2026-11-28T12:00:00.123Z","eventName":"ObjectCreated:Put","userIdentity":{"principalId":"AWS:000000000000"},` +
+		`"requestParameters":{"sourceIPAddress":"127.0.0.1"},"responseElements":{"x-amz-request-id":"0123456789ABCDEF",` +
+		`"x-amz-id-2":"` + strings.Repeat("a", 76) + `"},"s3":{"s3SchemaVersion":"1.0","configurationId":"edas",` +
+		`"bucket":{"name":"edas-000000000000-us-east-1","ownerIdentity":{"principalId":"000000000000"},` +
+		`"arn":"arn:aws:s3:::edas-000000000000-us-east-1"},"object":{"key":"uploads/bench/run/0001.bin","size":1024,` +
+		`"eTag":"0f343b0931126a20f133d67c2b018a3b","sequencer":"0066A1B2C3D4E5F600"}}}]}`
+	in := EnvelopeInput{MessageID: "0f8fad5b-d9cb-469f-a165-70867728950e", TopicARN: "arn:aws:sns:us-east-1:000000000000:edas-uploads",
+		SubscriptionARN: "arn:aws:sns:us-east-1:000000000000:edas-uploads:c4ca4238-a0b9-4382-8dcc-509a6f75849b",
+		Subject:         "Amazon S3 Notification", Message: event, Timestamp: t0}
+	b.ReportAllocs()
+	for b.Loop() {
+		Envelope(in)
+	}
+}
