@@ -2,6 +2,7 @@ package filterpolicy
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -159,4 +160,30 @@ func FuzzMatch(f *testing.F) {
 			p.Match(body, map[string]Attribute{"a": {Type: "String", Value: body}, "b": {Type: "String.Array", Value: body}, "c": {Type: "Number", Value: body}})
 		}
 	})
+}
+
+// BenchmarkMatchBodyS3Event matches an S3 event notification against the
+// policy edasctl gives an image consumer (suffixes of Records.s3.object.key):
+// SNS does this for every message of the pipeline.
+//
+//	go test ./internal/localaws/sns/filterpolicy -run '^$' -bench MatchBody -benchmem
+func BenchmarkMatchBodyS3Event(b *testing.B) {
+	p, err := Parse(`{"Records":{"s3":{"object":{"key":[{"suffix":".jpg"},{"suffix":".jpeg"},{"suffix":".png"},`+
+		`{"suffix":".gif"},{"suffix":".webp"}]}}}}`, MessageBody)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := `{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",` +
+		`"eventTime":"2026-11-28T12:00:00.123Z","eventName":"ObjectCreated:Put","userIdentity":{"principalId":"AWS:000000000000"},` +
+		`"requestParameters":{"sourceIPAddress":"127.0.0.1"},"responseElements":{"x-amz-request-id":"0123456789ABCDEF",` +
+		`"x-amz-id-2":"` + strings.Repeat("a", 76) + `"},"s3":{"s3SchemaVersion":"1.0","configurationId":"edas",` +
+		`"bucket":{"name":"edas-000000000000-us-east-1","ownerIdentity":{"principalId":"000000000000"},` +
+		`"arn":"arn:aws:s3:::edas-000000000000-us-east-1"},"object":{"key":"uploads/bench/run/0001.bin","size":1024,` +
+		`"eTag":"0f343b0931126a20f133d67c2b018a3b","sequencer":"0066A1B2C3D4E5F600"}}}]}`
+	b.ReportAllocs()
+	for b.Loop() {
+		if p.MatchBody(body) {
+			b.Fatal("a .bin key matched an image suffix")
+		}
+	}
 }
