@@ -26,7 +26,6 @@ func (s *Service) startLocked(m *mapping) {
 		limit = s.opts.DefaultPollers
 	}
 	snapshot := *m
-	delay := m.Created.Add(s.opts.CreatingDelay).Sub(s.env.Clock.Now())
 	running := s.running[m.UUID]
 	if running == nil {
 		running = &sync.WaitGroup{}
@@ -35,6 +34,9 @@ func (s *Service) startLocked(m *mapping) {
 	sc := &scaler{start: min(initialPollers, limit), limit: limit}
 	s.scalers[m.UUID] = sc
 	start := func() {
+		// A poller added by scaling waits only for what is left of the
+		// mapping's Creating state, not for all of it again.
+		delay := snapshot.Created.Add(s.opts.CreatingDelay).Sub(s.env.Clock.Now())
 		s.wg.Add(1)
 		running.Add(1)
 		go func() {

@@ -18,10 +18,20 @@ type blockingFunction struct {
 	running int
 	most    int
 	release chan struct{}
+	once    sync.Once
 }
 
-func blockInvocations(h *harness) *blockingFunction {
+// releaseAll lets every invocation, running or to come, return. It may be
+// called more than once.
+func (b *blockingFunction) releaseAll() { b.once.Do(func() { close(b.release) }) }
+
+// blockInvocations makes h's function block until releaseAll, which the
+// test's cleanup also calls before the harness closes: a test that stops
+// early (t.Fatal) fails instead of leaving the service's Close waiting
+// for invocations that never return.
+func blockInvocations(t *testing.T, h *harness) *blockingFunction {
 	b := &blockingFunction{release: make(chan struct{})}
+	t.Cleanup(b.releaseAll)
 	h.fns.respond = func(events.SQSEvent) ([]byte, string, error) {
 		b.mu.Lock()
 		b.running++
@@ -68,8 +78,7 @@ func messages(n int) []string {
 func TestMappingStartsWithFiveConcurrentBatches(t *testing.T) {
 	h := newHarness(t, nil, nil)
 	h.svc.opts.ScaleUpInterval = time.Hour // no scaling up during the test
-	fn := blockInvocations(h)
-	defer close(fn.release)
+	fn := blockInvocations(t, h)
 	h.create(t, &lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(10),
 		ScalingConfig: &lambdatypes.ScalingConfig{MaximumConcurrency: aws.Int32(8)}})
 	h.q.add(queueARN, messages(200)...)
@@ -84,7 +93,7 @@ func TestMappingStartsWithFiveConcurrentBatches(t *testing.T) {
 func TestMappingScalesUpToItsMaximumConcurrencyWhileMessagesRemain(t *testing.T) {
 	h := newHarness(t, nil, nil)
 	h.svc.opts.ScaleUpInterval = 5 * time.Millisecond
-	fn := blockInvocations(h)
+	fn := blockInvocations(t, h)
 	out := h.create(t, &lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(10),
 		ScalingConfig: &lambdatypes.ScalingConfig{MaximumConcurrency: aws.Int32(8)}})
 	h.q.add(queueARN, messages(500)...)
@@ -96,7 +105,7 @@ func TestMappingScalesUpToItsMaximumConcurrencyWhileMessagesRemain(t *testing.T)
 	}
 
 	// Once the queue is drained, the pollers beyond the first five stop.
-	close(fn.release)
+	fn.releaseAll()
 	waitFor(t, "every message deleted", func() bool { return len(h.q.deletedIDs()) == 500 })
 	h.svc.mu.Lock()
 	sc := h.svc.scalers[aws.ToString(out.UUID)]
@@ -106,8 +115,7 @@ func TestMappingScalesUpToItsMaximumConcurrencyWhileMessagesRemain(t *testing.T)
 
 func TestMappingBelowFiveStartsAtItsMaximumConcurrency(t *testing.T) {
 	h := newHarness(t, nil, nil)
-	fn := blockInvocations(h)
-	defer close(fn.release)
+	fn := blockInvocations(t, h)
 	h.create(t, &lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(10),
 		ScalingConfig: &lambdatypes.ScalingConfig{MaximumConcurrency: aws.Int32(2)}})
 	h.q.add(queueARN, messages(100)...)
@@ -116,5 +124,25 @@ func TestMappingBelowFiveStartsAtItsMaximumConcurrency(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	if _, most := fn.counts(); most != 2 {
 		t.Errorf("%d concurrent invocations, want MaximumConcurrency 2", most)
+	}
+}
+
+func TestScalerGrowsAfterAFullReceiveRecordedBeforeAnEmptyOne(t *testing.T) {
+	spawned := 0
+	sc := &scaler{active: 5, start: 5, limit: 8, spawn: func() { spawned++ }}
+	sc.observe(true)
+	sc.observe(false) // an older empty long poll, recorded late
+	sc.grow()
+	if spawned != 1 || sc.size() != 6 {
+		t.Fatalf("after a full and then an empty receive: %d pollers added, %d running; want 1 and 6", spawned, sc.size())
+	}
+	sc.grow()
+	if spawned != 1 {
+		t.Fatalf("grew again without a full receive since the last poller was added")
+	}
+	sc.observe(false)
+	sc.grow()
+	if spawned != 1 {
+		t.Fatalf("grew after only a receive that was not full")
 	}
 }
