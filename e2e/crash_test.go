@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -145,7 +146,9 @@ func TestKill9MidStreamLosesNoAcknowledgedUpload(t *testing.T) {
 }
 
 // crashDiagnosis says where a lost upload got stuck: whether the object
-// itself survived, and what the consumer's queue and dead-letter queue hold.
+// itself survived, what the consumer's queue and dead-letter queue hold,
+// and the last lines of the consumer's log that report a failure
+// (timeouts, crashes, errors).
 func crashDiagnosis(client *s3.Client, cfg aws.Config, bucket, key string) string {
 	ctx := context.Background()
 	var b strings.Builder
@@ -168,6 +171,24 @@ func crashDiagnosis(client *s3.Client, cfg aws.Config, bucket, key string) strin
 		}
 		fmt.Fprintf(&b, "queue %s: visible %s, in flight %s, delayed %s\n", name, attrs.Attributes["ApproximateNumberOfMessages"],
 			attrs.Attributes["ApproximateNumberOfMessagesNotVisible"], attrs.Attributes["ApproximateNumberOfMessagesDelayed"])
+	}
+	logs := cloudwatchlogs.NewFromConfig(cfg)
+	var failures []string
+	pages := cloudwatchlogs.NewFilterLogEventsPaginator(logs, &cloudwatchlogs.FilterLogEventsInput{
+		LogGroupName: aws.String("/aws/lambda/edas-catalog"), FilterPattern: aws.String(`?"timed out" ?error ?Error ?panic`)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			fmt.Fprintf(&b, "function log: %v\n", err)
+			break
+		}
+		for _, e := range page.Events {
+			failures = append(failures, strings.TrimSpace(aws.ToString(e.Message)))
+		}
+	}
+	fmt.Fprintf(&b, "function log: %d lines report a failure", len(failures))
+	for _, l := range failures[max(0, len(failures)-10):] {
+		fmt.Fprintf(&b, "\n  %s", l)
 	}
 	return b.String()
 }
