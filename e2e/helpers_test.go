@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -70,8 +72,14 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		opt(&o)
 	}
 	testenv.Isolate(t)
-	srv, err := localaws.New(append([]localaws.Option{localaws.WithDataDir(t.TempDir())}, o.local...)...)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	srv, err := localaws.New(append([]localaws.Option{localaws.WithDataDir(t.TempDir()), localaws.WithEndpoint(url)}, o.local...)...)
+	if err != nil {
+		ln.Close()
 		t.Fatal(err)
 	}
 	h := srv.Handler()
@@ -79,8 +87,8 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		h = &iamDelay{next: h, window: o.iamPropagation}
 	}
 	rec := newRecorder(h, o.latency)
-	hs := httptest.NewServer(rec)
-	srv.SetEndpoint(hs.URL)
+	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: rec}}
+	hs.Start()
 	t.Cleanup(func() { hs.Close(); srv.Close() })
 	cfg := aws.Config{Region: localaws.DefaultRegion, BaseEndpoint: aws.String(hs.URL),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}

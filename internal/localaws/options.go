@@ -11,13 +11,14 @@ import (
 type Option func(*options)
 
 type options struct {
-	dataDir string // "" = in memory
-	clock   clock.Clock
-	log     *slog.Logger
-	account string
-	region  string
-	version string
-	realism Realism
+	dataDir  string // "" = in memory
+	clock    clock.Clock
+	log      *slog.Logger
+	account  string
+	region   string
+	version  string
+	realism  Realism
+	endpoint string
 }
 
 // Realism switches on AWS behaviours that make clients wait or retry, so
@@ -89,6 +90,18 @@ func AWSTiming(scale float64) Realism {
 
 // WithRealism switches on AWS's delays (see Realism).
 func WithRealism(r Realism) Option { return func(o *options) { o.realism = r } }
+
+// WithEndpoint sets the URL clients reach the server at (e.g.
+// "http://127.0.0.1:4566"), which Lambda functions get as AWS_ENDPOINT_URL.
+// Give it whenever the address is known before New, as it is once the
+// listener is bound: New starts the pipeline at once, and a data directory
+// may hold work for it (S3 events in the outbox, messages for event source
+// mappings), so a function instance may start before the first request
+// could tell the server its address. Such an instance got no
+// AWS_ENDPOINT_URL: its SDK calls went to AWS itself, failed, and it stayed
+// warm, failing every batch until the messages reached their dead-letter
+// queue (the e2e kill -9 test, under CI's load).
+func WithEndpoint(url string) Option { return func(o *options) { o.endpoint = url } }
 
 // WithVersion sets the version reported by /_edas/health and the
 // X-Edas-Local header (default "dev").

@@ -57,7 +57,8 @@ type Server struct {
 
 // SetEndpoint tells the server the URL clients reach it at (e.g.
 // "http://127.0.0.1:4566"). Lambda functions get it as AWS_ENDPOINT_URL.
-// Until it is set, the Host of the latest request is used.
+// Until it is set, the Host of the first request is used. Prefer
+// WithEndpoint, which sets it before the pipeline starts.
 func (s *Server) SetEndpoint(url string) { s.endpoint.Store(&url) }
 
 // Endpoint is the URL clients reach the server at (see SetEndpoint).
@@ -90,6 +91,9 @@ func New(opts ...Option) (*Server, error) {
 		store:    st,
 		services: map[string]http.Handler{},
 		targets:  map[string]string{},
+	}
+	if o.endpoint != "" {
+		s.SetEndpoint(o.endpoint)
 	}
 	if err := s.addServices(env); err != nil {
 		s.Close()

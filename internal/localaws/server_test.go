@@ -117,3 +117,14 @@ func TestStateIsDurableInDataDir(t *testing.T) {
 	}
 	s.Close()
 }
+
+func TestWithEndpoint_isKnownBeforeTheFirstRequest(t *testing.T) {
+	srv, err := New(WithEndpoint("http://127.0.0.1:45999"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if got := srv.Endpoint(); got != "http://127.0.0.1:45999" {
+		t.Fatalf("Endpoint() = %q before any request, want the WithEndpoint URL", got)
+	}
+}

@@ -8,6 +8,8 @@ package testenv
 
 import (
 	"context"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -44,13 +46,19 @@ type Env struct {
 func New(t testing.TB, opts ...localaws.Option) *Env {
 	t.Helper()
 	Isolate(t)
-	opts = append([]localaws.Option{localaws.WithDataDir(t.TempDir())}, opts...)
-	srv, err := localaws.New(opts...)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv.Handler())
-	srv.SetEndpoint(hs.URL)
+	url := "http://" + ln.Addr().String()
+	opts = append([]localaws.Option{localaws.WithDataDir(t.TempDir()), localaws.WithEndpoint(url)}, opts...)
+	srv, err := localaws.New(opts...)
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
+	}
+	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: srv.Handler()}}
+	hs.Start()
 	t.Cleanup(func() { hs.Close(); srv.Close() })
 	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}

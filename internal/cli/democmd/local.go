@@ -30,19 +30,18 @@ func startLocal(ctx context.Context, keep bool) (*localAWS, error) {
 	if keep {
 		return startDetached(ctx, dir)
 	}
-	srv, err := localaws.New(localaws.WithDataDir(dir), localaws.WithVersion(version.String()))
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		srv.Close()
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start the local AWS: %w", err)
 	}
 	endpoint := "http://" + ln.Addr().String()
-	srv.SetEndpoint(endpoint)
+	srv, err := localaws.New(localaws.WithDataDir(dir), localaws.WithVersion(version.String()), localaws.WithEndpoint(endpoint))
+	if err != nil {
+		ln.Close()
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 30 * time.Second}
 	go hs.Serve(ln)
 	return &localAWS{endpoint: endpoint, dir: dir, pid: os.Getpid(), stop: func() {

@@ -126,21 +126,23 @@ func Serve(ctx context.Context, opts *Options) error {
 	if !opts.InMemory {
 		serverOpts = append(serverOpts, localaws.WithDataDir(dir))
 	}
-	srv, err := localaws.New(serverOpts...)
-	if err != nil {
-		return err
-	}
+	// Bind first: the server's functions must know its address from the
+	// start (localaws.WithEndpoint).
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
-		srv.Close()
 		return fmt.Errorf("listen on %s: %w", opts.Addr, err)
+	}
+	addr := ln.Addr().String()
+	serverOpts = append(serverOpts, localaws.WithEndpoint("http://"+addr))
+	srv, err := localaws.New(serverOpts...)
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 30 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(ln) }()
 
-	addr := ln.Addr().String()
-	srv.SetEndpoint("http://" + addr)
 	rec := daemon.Record{PID: os.Getpid(), Addr: addr, Version: version.String(), DataDir: dir, InMemory: opts.InMemory, Started: start}
 	if err := daemon.WriteRecord(dir, rec); err != nil {
 		httpSrv.Close()

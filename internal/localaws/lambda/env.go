@@ -20,22 +20,30 @@ const (
 	localSessionToken = "edas-local-session-token"
 )
 
+// endpoint is the local AWS's URL that instances get as AWS_ENDPOINT_URL,
+// or "" while it is unknown (see Options.Endpoint).
+func (s *Service) endpoint() string {
+	if s.opts.Endpoint == nil {
+		return ""
+	}
+	return s.opts.Endpoint()
+}
+
 // processEnv builds the environment of an instance of fn: Lambda's defined
 // runtime variables
 // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
 // the function's variables, which win over everything but the reserved
-// ones (which CreateFunction refuses anyway), and AWS_ENDPOINT_URL.
-func (s *Service) processEnv(fn *function, taskDir, stream string) []string {
+// ones (which CreateFunction refuses anyway), and endpoint as
+// AWS_ENDPOINT_URL unless it is "".
+func (s *Service) processEnv(fn *function, taskDir, stream, endpoint string) []string {
 	vars := map[string]string{"LANG": "en_US.UTF-8", "TZ": ":UTC"}
 	for _, k := range passedThrough {
 		if v, ok := s.opts.LookupEnv(k); ok {
 			vars[k] = v
 		}
 	}
-	if s.opts.Endpoint != nil {
-		if u := s.opts.Endpoint(); u != "" {
-			vars["AWS_ENDPOINT_URL"] = u
-		}
+	if endpoint != "" {
+		vars["AWS_ENDPOINT_URL"] = endpoint
 	}
 	for k, v := range fn.Env {
 		vars[k] = v

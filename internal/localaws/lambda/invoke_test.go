@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -236,6 +237,31 @@ func TestInvoke_givesTheFunctionLambdasEnvironment(t *testing.T) {
 	deadline, _ := strconv.ParseInt(env["header:deadline"], 10, 64)
 	if d := time.Until(time.UnixMilli(deadline)); d <= 0 || d > 10*time.Second {
 		t.Errorf("Lambda-Runtime-Deadline-Ms is %v away, want within the 10 s timeout", d)
+	}
+}
+
+func TestInvoke_anInstanceStartedBeforeTheEndpointWasKnownIsReplaced(t *testing.T) {
+	var endpoint atomic.Pointer[string]
+	h := newHarness(t, harnessConfig{opts: Options{Endpoint: func() string {
+		if p := endpoint.Load(); p != nil {
+			return *p
+		}
+		return ""
+	}}})
+	h.create(t, "early", testZip(t), nil)
+	before := decode[map[string]string](t, h.invoke(t, "early", map[string]any{"op": "env"}).Payload)
+	if _, ok := before["AWS_ENDPOINT_URL"]; ok {
+		t.Fatalf("AWS_ENDPOINT_URL = %q before the endpoint was known", before["AWS_ENDPOINT_URL"])
+	}
+	url := "http://127.0.0.1:4566"
+	endpoint.Store(&url)
+	after := decode[map[string]string](t, h.invoke(t, "early", map[string]any{"op": "env"}).Payload)
+	if after["AWS_ENDPOINT_URL"] != url {
+		t.Fatalf("AWS_ENDPOINT_URL = %q once the endpoint is known, want %q: the early instance was reused", after["AWS_ENDPOINT_URL"], url)
+	}
+	again := decode[map[string]string](t, h.invoke(t, "early", map[string]any{"op": "env"}).Payload)
+	if again["AWS_LAMBDA_LOG_STREAM_NAME"] != after["AWS_LAMBDA_LOG_STREAM_NAME"] {
+		t.Fatalf("log streams %q then %q: an instance with the right endpoint was not kept warm", after["AWS_LAMBDA_LOG_STREAM_NAME"], again["AWS_LAMBDA_LOG_STREAM_NAME"])
 	}
 }
 

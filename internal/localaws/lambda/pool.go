@@ -38,6 +38,7 @@ type instance struct {
 	rt        *runtime.Instance
 	log       *instanceLog
 	idleTimer *time.Timer // kills the instance when it has been idle too long
+	endpoint  string      // the AWS_ENDPOINT_URL it was started with
 }
 
 func newPool(svc *Service, fn *function, limit int) *pool {
@@ -129,7 +130,10 @@ func (p *pool) take() (inst *instance, fe *runtime.EntrypointError, err error) {
 		inst = p.free[len(p.free)-1]
 		p.free = p.free[:len(p.free)-1]
 		inst.idleTimer.Stop()
-		if inst.rt.Alive() {
+		// An instance started before the server knew its own address has
+		// no AWS_ENDPOINT_URL (its SDK calls would go to AWS): it is
+		// replaced rather than reused once the address is known.
+		if inst.rt.Alive() && inst.endpoint == p.svc.endpoint() {
 			p.mu.Unlock()
 			return inst, nil, nil
 		}
@@ -154,10 +158,11 @@ func (p *pool) start() (*instance, *runtime.EntrypointError, error) {
 	if fi, err := os.Stat(bootstrap); err != nil || fi.IsDir() {
 		return nil, &runtime.EntrypointError{Err: errors.New("Couldn't find valid bootstrap(s): [" + bootstrap + "]")}, nil
 	}
+	endpoint := p.svc.endpoint()
 	rt, err := runtime.Start(runtime.Config{
 		Bootstrap: bootstrap,
 		Dir:       taskDir,
-		Env:       p.svc.processEnv(fn, taskDir, stream),
+		Env:       p.svc.processEnv(fn, taskDir, stream, endpoint),
 		Output:    log.line,
 	})
 	var ee *runtime.EntrypointError
@@ -167,7 +172,7 @@ func (p *pool) start() (*instance, *runtime.EntrypointError, error) {
 	if err != nil {
 		return nil, nil, serviceError("Could not start the execution environment of %s: %v", fn.Name, err)
 	}
-	inst := &instance{rt: rt, log: log}
+	inst := &instance{rt: rt, log: log, endpoint: endpoint}
 	p.mu.Lock()
 	p.all[inst] = struct{}{}
 	retired := p.retired
