@@ -1,6 +1,7 @@
 package filterpolicy
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -173,13 +174,25 @@ func BenchmarkMatchBodyS3Event(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body := `{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",` +
-		`"eventTime":"2026-11-28T12:00:00.123Z","eventName":"ObjectCreated:Put","userIdentity":{"principalId":"AWS:000000000000"},` +
-		`"requestParameters":{"sourceIPAddress":"127.0.0.1"},"responseElements":{"x-amz-request-id":"0123456789ABCDEF",` +
-		`"x-amz-id-2":"` + strings.Repeat("a", 76) + `"},"s3":{"s3SchemaVersion":"1.0","configurationId":"edas",` +
-		`"bucket":{"name":"edas-000000000000-us-east-1","ownerIdentity":{"principalId":"000000000000"},` +
-		`"arn":"arn:aws:s3:::edas-000000000000-us-east-1"},"object":{"key":"uploads/bench/run/0001.bin","size":1024,` +
-		`"eTag":"0f343b0931126a20f133d67c2b018a3b","sequencer":"0066A1B2C3D4E5F600"}}}]}`
+	record := map[string]any{
+		"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+		"eventTime": "2026-11-28T12:00:00.123Z", "eventName": "ObjectCreated:Put",
+		"userIdentity":      map[string]any{"principalId": "AWS:000000000000"},
+		"requestParameters": map[string]any{"sourceIPAddress": "127.0.0.1"},
+		"responseElements":  map[string]any{"x-amz-request-id": "0123456789ABCDEF", "x-amz-id-2": strings.Repeat("a", 76)},
+		"s3": map[string]any{
+			"s3SchemaVersion": "1.0", "configurationId": "edas",
+			"bucket": map[string]any{"name": "edas-000000000000-us-east-1", "arn": "arn:aws:s3:::edas-000000000000-us-east-1",
+				"ownerIdentity": map[string]any{"principalId": "000000000000"}},
+			"object": map[string]any{"key": "uploads/bench/run/0001.bin", "size": 1024,
+				"eTag": "0f343b0931126a20f133d67c2b018a3b", "sequencer": "0066A1B2C3D4E5F600"},
+		},
+	}
+	doc, err := json.Marshal(map[string]any{"Records": []any{record}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := string(doc)
 	b.ReportAllocs()
 	for b.Loop() {
 		if p.MatchBody(body) {
