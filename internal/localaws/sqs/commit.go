@@ -94,10 +94,7 @@ func (s *Service) writeGroup(group []*pendingWrite) error {
 	}
 	var rec []byte
 	if len(entries) > 0 {
-		var err error
-		if rec, err = encodeRecord(entries); err != nil {
-			return fmt.Errorf("encode journal entry: %w", err)
-		}
+		rec = encodeRecord(entries)
 	}
 	err := s.env.Store.Update(func(tx *store.Tx) error {
 		for _, w := range group {

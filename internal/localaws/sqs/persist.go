@@ -277,10 +277,7 @@ func (s *Service) compactLocked(queues []*queue) error {
 			if e.empty() {
 				return nil
 			}
-			b, err := encodeRecord([]*logEntry{e})
-			if err != nil {
-				return err
-			}
+			b := encodeRecord([]*logEntry{e})
 			n++
 			e = &logEntry{}
 			return tx.Put(tableLog, logKey(gen, n), b)
