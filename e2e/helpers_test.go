@@ -7,9 +7,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -72,11 +69,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		opt(&o)
 	}
 	testenv.Isolate(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://" + ln.Addr().String()
+	ln, url := testenv.Listen(t)
 	srv, err := localaws.New(append([]localaws.Option{localaws.WithDataDir(t.TempDir()), localaws.WithEndpoint(url)}, o.local...)...)
 	if err != nil {
 		ln.Close()
@@ -87,8 +80,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		h = &iamDelay{next: h, window: o.iamPropagation}
 	}
 	rec := newRecorder(h, o.latency)
-	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: rec}}
-	hs.Start()
+	hs := testenv.Serve(ln, rec)
 	t.Cleanup(func() { hs.Close(); srv.Close() })
 	cfg := aws.Config{Region: localaws.DefaultRegion, BaseEndpoint: aws.String(hs.URL),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}

@@ -52,16 +52,15 @@ type Server struct {
 	pipeline *pipeline
 	closers  []func() error // run in reverse order by Close
 
-	endpoint atomic.Pointer[string] // set by SetEndpoint, else learnt from requests
+	endpoint atomic.Pointer[string] // WithEndpoint's URL, else learnt from the first request
 }
 
-// SetEndpoint tells the server the URL clients reach it at (e.g.
-// "http://127.0.0.1:4566"). Lambda functions get it as AWS_ENDPOINT_URL.
-// Until it is set, the Host of the first request is used. Prefer
-// WithEndpoint, which sets it before the pipeline starts.
-func (s *Server) SetEndpoint(url string) { s.endpoint.Store(&url) }
+// setEndpoint records the URL clients reach the server at, which Lambda
+// functions get as AWS_ENDPOINT_URL.
+func (s *Server) setEndpoint(url string) { s.endpoint.Store(&url) }
 
-// Endpoint is the URL clients reach the server at (see SetEndpoint).
+// Endpoint is the URL clients reach the server at: WithEndpoint's, else the
+// Host of the first request ("" before it).
 func (s *Server) Endpoint() string {
 	if p := s.endpoint.Load(); p != nil {
 		return *p
@@ -93,7 +92,7 @@ func New(opts ...Option) (*Server, error) {
 		targets:  map[string]string{},
 	}
 	if o.endpoint != "" {
-		s.SetEndpoint(o.endpoint)
+		s.setEndpoint(o.endpoint)
 	}
 	if err := s.addServices(env); err != nil {
 		s.Close()
@@ -124,7 +123,7 @@ func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(HeaderLocal, s.opts.version)
 		if s.endpoint.Load() == nil && r.Host != "" {
-			s.SetEndpoint("http://" + r.Host)
+			s.setEndpoint("http://" + r.Host)
 		}
 		if r.URL.Path == HealthPath && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			s.serveHealth(w)

@@ -46,19 +46,14 @@ type Env struct {
 func New(t testing.TB, opts ...localaws.Option) *Env {
 	t.Helper()
 	Isolate(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://" + ln.Addr().String()
+	ln, url := Listen(t)
 	opts = append([]localaws.Option{localaws.WithDataDir(t.TempDir()), localaws.WithEndpoint(url)}, opts...)
 	srv, err := localaws.New(opts...)
 	if err != nil {
 		ln.Close()
 		t.Fatal(err)
 	}
-	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: srv.Handler()}}
-	hs.Start()
+	hs := Serve(ln, srv.Handler())
 	t.Cleanup(func() { hs.Close(); srv.Close() })
 	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
@@ -68,6 +63,25 @@ func New(t testing.TB, opts ...localaws.Option) *Env {
 		Target: provision.Target{Account: localaws.DefaultAccount, Region: "us-east-1", Local: true},
 		Config: config.Default(),
 	}
+}
+
+// Listen binds a loopback port for a local AWS and returns it with the URL
+// it is reached at. Build the server with localaws.WithEndpoint(url), so
+// that its functions know the URL from the start, then Serve it on ln.
+func Listen(t testing.TB) (net.Listener, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln, "http://" + ln.Addr().String()
+}
+
+// Serve starts serving h on ln (see Listen); the caller closes the server.
+func Serve(ln net.Listener, h http.Handler) *httptest.Server {
+	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: h}}
+	hs.Start()
+	return hs
 }
 
 // Isolate clears the AWS_* (but AWS_CA_BUNDLE) and EDAS_* variables for the
