@@ -89,8 +89,8 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 }
 
 // handleBatch handles the n messages that message(i) returns, several at a
-// time for the catalog action (see parallel.go), and lists the IDs of those that
-// failed, in message order.
+// time for the catalog action (see parallel.go), and lists the IDs of those
+// that failed, in message order.
 func (h *Handler) handleBatch(ctx context.Context, n int, message func(i int) (id, body string)) events.SQSEventResponse {
 	ok := h.eachMessage(ctx, n, message)
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}

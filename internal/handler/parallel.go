@@ -22,17 +22,17 @@ const catalogParallel = 10
 // PutObject) and a few microseconds of work between them. Handled one after
 // another, the process sleeps and wakes twice per record, and each wake-up
 // is a context switch, which also wakes the Go runtime's monitor thread
-// (sysmon); in the local pipeline that switching was a sixth of the
-// function's CPU (perf record of its processes: finish_task_switch). With the batch's records in flight together, one wake-up
-// serves several responses: in the pipeline bench the machine used about a
-// tenth less CPU per object and moved about a seventh more objects per
-// second (docs/benchmarks.md, round 4). Messages of a standard queue carry
-// no order (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues.html),
+// (sysmon). With the batch's records in flight together, one wake-up
+// serves several responses: in alternating runs of the pipeline bench the
+// machine used about a tenth less CPU per run (2.81 → 2.54 s) and moved
+// about a seventh more objects per second (803 → 912; docs/benchmarks.md,
+// round 4). Messages of a standard queue carry no order
+// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues.html),
 // and Powertools for AWS Lambda (TypeScript)'s BatchProcessor also handles
-// a batch's records in parallel by default. The
-// thumbnail action keeps one at a time (no workers): its work is decoding
-// and scaling an image, which a second goroutine on the function's one
-// processor would not speed up, and each decoded image holds memory.
+// a batch's records in parallel by default. The thumbnail action keeps one
+// at a time (no workers): its work is decoding and scaling an image, which
+// a second goroutine on the function's one processor would not speed up,
+// and each decoded image holds memory.
 //
 // A message whose handling panics fails alone, with its panic logged as
 // the record's error, rather than taking the batch down with it.
