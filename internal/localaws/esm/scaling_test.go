@@ -1,6 +1,7 @@
 package esm
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -75,34 +76,40 @@ func messages(n int) []string {
 	return out
 }
 
+// runBlocked creates a mapping with maxConcurrency over a queue holding
+// msgs messages, whose function blocks (see blockInvocations), and returns
+// the function and the mapping.
+func runBlocked(t *testing.T, h *harness, maxConcurrency int32, msgs int) (*blockingFunction, *lambda.CreateEventSourceMappingOutput) {
+	fn := blockInvocations(t, h)
+	out := h.create(t, &lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(10),
+		ScalingConfig: &lambdatypes.ScalingConfig{MaximumConcurrency: aws.Int32(maxConcurrency)}})
+	h.q.add(queueARN, messages(msgs)...)
+	return fn, out
+}
+
+// expectPeak waits until want invocations run at once, then checks that
+// no more ever did.
+func expectPeak(t *testing.T, fn *blockingFunction, want int, why string) {
+	t.Helper()
+	waitFor(t, fmt.Sprintf("%d concurrent invocations", want), func() bool { r, _ := fn.counts(); return r == want })
+	time.Sleep(50 * time.Millisecond)
+	if _, most := fn.counts(); most != want {
+		t.Errorf("%d concurrent invocations at most, want %d: %s", most, want, why)
+	}
+}
+
 func TestMappingStartsWithFiveConcurrentBatches(t *testing.T) {
 	h := newHarness(t, nil, nil)
 	h.svc.opts.ScaleUpInterval = time.Hour // no scaling up during the test
-	fn := blockInvocations(t, h)
-	h.create(t, &lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(10),
-		ScalingConfig: &lambdatypes.ScalingConfig{MaximumConcurrency: aws.Int32(8)}})
-	h.q.add(queueARN, messages(200)...)
-
-	waitFor(t, "five concurrent invocations", func() bool { r, _ := fn.counts(); return r == 5 })
-	time.Sleep(50 * time.Millisecond)
-	if _, most := fn.counts(); most != 5 {
-		t.Errorf("%d concurrent invocations, want the five Lambda starts with", most)
-	}
+	fn, _ := runBlocked(t, h, 8, 200)
+	expectPeak(t, fn, 5, "the five Lambda starts with")
 }
 
 func TestMappingScalesUpToItsMaximumConcurrencyWhileMessagesRemain(t *testing.T) {
 	h := newHarness(t, nil, nil)
 	h.svc.opts.ScaleUpInterval = 5 * time.Millisecond
-	fn := blockInvocations(t, h)
-	out := h.create(t, &lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(10),
-		ScalingConfig: &lambdatypes.ScalingConfig{MaximumConcurrency: aws.Int32(8)}})
-	h.q.add(queueARN, messages(500)...)
-
-	waitFor(t, "eight concurrent invocations", func() bool { r, _ := fn.counts(); return r == 8 })
-	time.Sleep(50 * time.Millisecond)
-	if _, most := fn.counts(); most != 8 {
-		t.Errorf("%d concurrent invocations at most, want MaximumConcurrency 8", most)
-	}
+	fn, out := runBlocked(t, h, 8, 500)
+	expectPeak(t, fn, 8, "MaximumConcurrency 8")
 
 	// Once the queue is drained, the pollers beyond the first five stop.
 	fn.releaseAll()
@@ -115,16 +122,8 @@ func TestMappingScalesUpToItsMaximumConcurrencyWhileMessagesRemain(t *testing.T)
 
 func TestMappingBelowFiveStartsAtItsMaximumConcurrency(t *testing.T) {
 	h := newHarness(t, nil, nil)
-	fn := blockInvocations(t, h)
-	h.create(t, &lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(10),
-		ScalingConfig: &lambdatypes.ScalingConfig{MaximumConcurrency: aws.Int32(2)}})
-	h.q.add(queueARN, messages(100)...)
-
-	waitFor(t, "two concurrent invocations", func() bool { r, _ := fn.counts(); return r == 2 })
-	time.Sleep(50 * time.Millisecond)
-	if _, most := fn.counts(); most != 2 {
-		t.Errorf("%d concurrent invocations, want MaximumConcurrency 2", most)
-	}
+	fn, _ := runBlocked(t, h, 2, 100)
+	expectPeak(t, fn, 2, "MaximumConcurrency 2")
 }
 
 func TestScalerGrowsAfterAFullReceiveRecordedBeforeAnEmptyOne(t *testing.T) {
