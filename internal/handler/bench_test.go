@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/edasctl/edasctl/internal/handler"
+	"github.com/edasctl/edasctl/internal/proccpu"
 	"github.com/edasctl/edasctl/internal/testenv"
 )
 
@@ -85,13 +85,13 @@ func BenchmarkHandleBatchOfTen(b *testing.B) {
 	}
 	run() // warm the connections
 	b.ReportAllocs()
-	before := cpuTime(b)
+	before := proccpu.Used()
 	b.ResetTimer()
 	for b.Loop() {
 		run()
 	}
 	b.StopTimer()
-	cpu := cpuTime(b) - before
+	cpu := proccpu.Used() - before
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*batch), "cpu-µs/record")
 }
 
@@ -163,13 +163,4 @@ func snsTemplate(b *testing.B) func(bucket, encodedKey, etag string) string {
 		}
 		return string(out)
 	}
-}
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/edasctl/edasctl/internal/handler"
+	"github.com/edasctl/edasctl/internal/proccpu"
 )
 
 // BenchmarkS3CallCost measures what one S3 call of the function costs the
@@ -75,13 +76,13 @@ func BenchmarkS3CallCost(b *testing.B) {
 		call func() error
 	}{{"sdk", sdkCall}, {"net-http", netHTTPCall}} {
 		b.Run(c.name, func(b *testing.B) {
-			start := cpuTime(b)
+			start := proccpu.Used()
 			for b.Loop() {
 				if err := c.call(); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64((cpuTime(b)-start).Microseconds())/float64(2*b.N), "cpu-µs/call")
+			b.ReportMetric(float64((proccpu.Used()-start).Microseconds())/float64(2*b.N), "cpu-µs/call")
 		})
 	}
 }

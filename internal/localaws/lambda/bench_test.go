@@ -15,6 +15,7 @@ import (
 	"github.com/edasctl/edasctl/internal/localaws/logs"
 	"github.com/edasctl/edasctl/internal/localaws/service"
 	"github.com/edasctl/edasctl/internal/localaws/store"
+	"github.com/edasctl/edasctl/internal/proccpu"
 )
 
 // BenchmarkInvokeSync_warm measures one invocation of a warm instance
@@ -120,7 +121,7 @@ func BenchmarkInvokeSync_sqsBatch(b *testing.B) {
 	wg.Wait()
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := selfCPU()
+	cpu := proccpu.Used()
 	b.SetParallelism(2) // 2 × GOMAXPROCS goroutines; 4 on the 2-core bench machine
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -130,5 +131,5 @@ func BenchmarkInvokeSync_sqsBatch(b *testing.B) {
 			}
 		}
 	})
-	b.ReportMetric(float64(selfCPU()-cpu)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(proccpu.Used()-cpu)/float64(b.N), "cpu-ns/op")
 }

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"github.com/edasctl/edasctl/internal/localaws/clock"
 	"github.com/edasctl/edasctl/internal/localaws/service"
 	"github.com/edasctl/edasctl/internal/localaws/store"
+	"github.com/edasctl/edasctl/internal/proccpu"
 )
 
 // benchClients is the number of concurrent clients of the benchmarks, the
@@ -91,7 +91,7 @@ func runParallel(b *testing.B, op func(i int64) error) {
 	var n atomic.Int64
 	b.SetParallelism((benchClients + 1) / max(1, testingProcs()))
 	b.ResetTimer()
-	start, cpuStart := time.Now(), cpuTime()
+	start, cpuStart := time.Now(), proccpu.Used()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if err := op(n.Add(1)); err != nil {
@@ -105,16 +105,7 @@ func runParallel(b *testing.B, op func(i int64) error) {
 	// CPU time per operation (server and SDK client together) is what the
 	// throughput on an otherwise idle machine is bounded by:
 	// GOMAXPROCS / cpu-µs/op.
-	b.ReportMetric(float64((cpuTime()-cpuStart).Microseconds())/float64(b.N), "cpu-µs/op")
-}
-
-// cpuTime is the process's user plus system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((proccpu.Used()-cpuStart).Microseconds())/float64(b.N), "cpu-µs/op")
 }
 
 func BenchmarkPutObject1KiB(b *testing.B) {

@@ -21,6 +21,7 @@ import (
 	"github.com/edasctl/edasctl/internal/gctune"
 	"github.com/edasctl/edasctl/internal/localaws/clock"
 	"github.com/edasctl/edasctl/internal/localaws/store"
+	"github.com/edasctl/edasctl/internal/proccpu"
 )
 
 // The benchmarks run the service as edasctl local does: the wall clock, the
@@ -196,13 +197,13 @@ type cpuMeter struct {
 // startCPU resets b's timer and starts measuring CPU time.
 func startCPU(b *testing.B) cpuMeter {
 	b.ResetTimer()
-	return cpuMeter{b: b, start: processCPU()}
+	return cpuMeter{b: b, start: proccpu.Used()}
 }
 
 // report reports the CPU time per message as cpu-us/msg, unless the
 // platform cannot tell it.
 func (m cpuMeter) report(msgs int) {
-	if now := processCPU(); now > 0 && msgs > 0 {
+	if now := proccpu.Used(); now > 0 && msgs > 0 {
 		m.b.ReportMetric(float64(now-m.start)/float64(time.Microsecond)/float64(msgs), "cpu-us/msg")
 	}
 }

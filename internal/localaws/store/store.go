@@ -2,33 +2,31 @@
 // store over an embedded SQLite database (modernc.org/sqlite, pure Go, no cgo),
 // plus a blob store for object bodies.
 //
-// Durability contract: when Update returns nil, the transaction is in the
-// database's write-ahead log, written with write(2); it survives a kill -9 of
-// the process (the OS keeps the written pages). The database runs in WAL mode
-// with synchronous=NORMAL, so a power loss may drop the last transactions but
-// never corrupts the database (https://www.sqlite.org/wal.html,
-// https://www.sqlite.org/pragma.html#pragma_synchronous).
+// Durability contract: when Update returns nil, its writes are in the
+// store's operation log (oplog.go), written with write(2); they survive a
+// kill -9 of the process (the OS keeps the written pages). The log is not
+// fsynced, so a power loss may drop the last writes, as SQLite's own WAL
+// with synchronous=NORMAL would.
 //
-// Checkpoints (copying the WAL back into the database file, with an fsync
-// each) do not run on a request's path: a second connection checkpoints in
-// the background (PRAGMA wal_checkpoint(PASSIVE), which runs alongside the
-// writer without blocking it,
-// https://www.sqlite.org/c3ref/wal_checkpoint_v2.html) once enough
-// transactions have accumulated. Inline, every thousandth WAL page made one
-// commit wait for two fsyncs (an S3 → SQS hop's p99 of 8.3–8.7 ms, against
-// 4.4–5.1 ms in the background). Under a write stream that never pauses a
-// PASSIVE checkpoint never catches up, and SQLite restarts the WAL only after
-// one did; so the writer keeps SQLite's own automatic checkpoint at
-// walPageLimit pages as a bound on the WAL's size (it has little left to copy
-// then, and it is skipped while the background one holds the checkpoint
-// lock, so the bound is a few walPageLimit, not one).
+// Why a log in front of SQLite: committing each request's few writes as a
+// SQLite transaction cost the local AWS a third of its CPU in the pipeline
+// benchmark. A SQLite commit writes every page the transaction touched, as
+// whole 4 KiB WAL frames with two pwrite(2) calls each, and an object's
+// writes (its record, the outbox entry of its event, the queue's journal,
+// the function's log lines) land on different pages: 18 pwrite calls and
+// 260 CPU-µs an object (BenchmarkPipelineMix). The log writes one record
+// per group commit instead, and a background applier moves the logged
+// writes into SQLite every applyDelay in one transaction, where
+// neighbouring keys share their pages. The applier commits with
+// synchronous=FULL (an fsync off every request's path) before it deletes
+// the log segments it applied, so the database never lags the log by more
+// than a crash can replay; Open replays whatever segments are left.
 //
 // Services keep their working state in memory and write through to the store
-// before acknowledging a request; at start they load it back with Scan. All
-// reads and writes go through one connection guarded by a mutex (SQLite has
-// a single writer anyway, and the services read from memory, not from here);
-// the checkpointer's connection only checkpoints. Writes whose loss in a
-// crash is harmless can skip a transaction of their own with Later.
+// before acknowledging a request; at start they load it back with Scan
+// inside View, which first applies every logged write, so reads see every
+// acknowledged one. Writes whose loss in a crash is harmless can skip a
+// commit of their own with Later.
 package store
 
 import (
@@ -38,8 +36,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -47,22 +45,40 @@ import (
 // ErrNotFound is returned by Tx.Get for a missing key.
 var ErrNotFound = errors.New("store: not found")
 
-// A Store is a set of tables of ordered keys to byte values.
-// It is safe for concurrent use; transactions are serialised.
-type Store struct {
-	mu sync.Mutex // serialises transactions on db's single connection
-	db *sql.DB
-	st statements
+// errReadInUpdate is returned by Get and Scan on an Update's Tx: its writes
+// are logged, not applied, so it has nothing consistent to read from.
+var errReadInUpdate = errors.New("store: an Update's Tx only writes; read in View")
 
-	pendingMu sync.Mutex        // guards pending
+// A Store is a set of tables of ordered keys to byte values.
+// It is safe for concurrent use.
+type Store struct {
+	dbMu sync.Mutex // serialises use of db's single connection: applies and Views
+	db   *sql.DB
+	st   statements
+
+	commitMu sync.Mutex // held by the group commit leader: one log write at a time
+	log      *logWriter // nil for an in-memory store
+	// unapplied holds the payloads of the records logged since the last
+	// apply, oldest first; unappliedBytes is their total size. Both are
+	// guarded by commitMu.
+	unapplied      [][]byte
+	unappliedBytes int
+
+	pendingMu sync.Mutex        // guards pending and later
 	pending   []*call           // Updates waiting for the next group commit
 	later     []func(*Tx) error // Later's writes, for the next commit
 
-	ckpt *checkpointer // nil for an in-memory store
+	applier *applier
+	// applied lists the closed log segments whose records are being, or
+	// have been, applied: deleted after the next successful apply. Guarded
+	// by dbMu.
+	applied []segment
+
+	closed atomic.Bool
 }
 
 // statements are prepared once: preparing SQL on every call costs more than
-// executing it (a third of an S3 PUT's server time before this).
+// executing it.
 type statements struct {
 	put, get, del, delRange, scan *sql.Stmt
 }
@@ -88,27 +104,40 @@ func (s *Store) prepare() error {
 	return err
 }
 
-// Open opens (creating if needed) the database state.db in dir.
+// Open opens (creating if needed) the database state.db in dir, replays
+// the log segments a crash left there into it, and starts a new segment.
 func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	file := "file:" + filepath.Join(dir, "state.db")
-	s, err := open(file + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(5000)" +
-		"&_pragma=wal_autocheckpoint(" + strconv.Itoa(walPageLimit) + ")&_pragma=cache_size(-65536)&_txlock=immediate")
+	// synchronous=FULL: an apply is durable, even across a power loss,
+	// before the log segments it applied are deleted; it costs an fsync
+	// per apply, off every request's path.
+	s, err := open("file:" + filepath.Join(dir, "state.db") +
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_pragma=cache_size(-65536)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
-	if s.ckpt, err = startCheckpointer(file + "?_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)"); err != nil {
+	next, err := s.replay(dir)
+	if err == nil {
+		s.log, err = openLogWriter(dir, next)
+	}
+	if err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	s.applier = startApplier(s)
 	return s, nil
 }
 
 // OpenMemory opens a store that lives in memory only (edasctl local --in-memory).
 func OpenMemory() (*Store, error) {
-	return open("file::memory:?_txlock=immediate")
+	s, err := open("file::memory:?_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	s.applier = startApplier(s)
+	return s, nil
 }
 
 func open(dsn string) (*Store, error) {
@@ -133,167 +162,107 @@ func open(dsn string) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
+// Close commits queued Later writes, applies everything logged, and closes
+// the database. The store must not be used afterwards; closing it again
+// does nothing.
 func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
 	s.flushLater()
-	if s.ckpt != nil {
-		s.ckpt.close()
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.db.Close()
-}
-
-// Update runs fn in a read-write transaction and commits it if fn returns
-// nil; if fn returns an error, nothing fn wrote is kept. When Update returns
-// nil the changes are durable (see the package doc).
-//
-// Concurrent Updates are committed together (group commit): while one
-// transaction commits, the calls that arrive wait and then share the next
-// SQLite transaction, each inside a savepoint of its own, so a failing fn
-// undoes only its own writes. One commit costs about as much as one write,
-// so this multiplies the store's throughput under concurrent load; a lone
-// call pays nothing extra. fn must not call Update or View itself.
-func (s *Store) Update(fn func(*Tx) error) error {
-	c := &call{fn: fn, done: make(chan struct{})}
-	s.pendingMu.Lock()
-	s.pending = append(s.pending, c)
-	leader := len(s.pending) == 1
-	s.pendingMu.Unlock()
-	if leader {
-		s.commitPending()
-	}
-	<-c.done
-	if c.err == nil {
-		for _, f := range c.onCommit {
-			f()
+	s.applier.stop()
+	err := s.apply()
+	if s.log != nil {
+		if cerr := s.log.close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			// Everything is in the database: the last segment is empty
+			// of unapplied writes.
+			os.Remove(s.log.seg.path)
 		}
 	}
-	return c.err
+	s.dbMu.Lock()
+	defer s.dbMu.Unlock()
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
-// A call is one Update waiting for its group's commit.
-type call struct {
-	fn       func(*Tx) error
-	done     chan struct{} // closed when err and onCommit are set
-	err      error
-	onCommit []func()
-}
-
-// commitPending is run by the first caller of a group: it waits for the
-// connection, takes every call queued by then, and commits them as one
-// transaction.
-func (s *Store) commitPending() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.pendingMu.Lock()
-	group, later := s.pending, s.later
-	s.pending, s.later = nil, nil
-	s.pendingMu.Unlock()
-	err := s.commitGroup(later, group)
-	if err != nil && len(later) > 0 {
-		s.pendingMu.Lock()
-		s.later = append(later, s.later...)
-		s.pendingMu.Unlock()
-	}
-	if s.ckpt != nil {
-		s.ckpt.committed()
-	}
-	for _, c := range group {
-		if err != nil && c.err == nil {
-			c.err = err
-			c.onCommit = nil
-		}
-		close(c.done)
-	}
-}
-
-func (s *Store) commitGroup(later []func(*Tx) error, group []*call) error {
-	tx, err := s.db.BeginTx(context.Background(), nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
-	}
-	for _, fn := range later {
-		if err := fn(&Tx{tx: tx, st: &s.st}); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("store: deferred write: %w", err)
-		}
-	}
-	if len(group) == 1 && len(later) == 0 {
-		c := group[0]
-		t := &Tx{tx: tx, st: &s.st}
-		if c.err = c.fn(t); c.err != nil {
-			tx.Rollback()
-			return nil
-		}
-		c.onCommit = t.onCommit
-	} else {
-		for _, c := range group {
-			if _, err := tx.Exec("SAVEPOINT call"); err != nil {
-				tx.Rollback()
-				return fmt.Errorf("store: savepoint: %w", err)
-			}
-			t := &Tx{tx: tx, st: &s.st}
-			if c.err = c.fn(t); c.err != nil {
-				if _, err := tx.Exec("ROLLBACK TO call"); err != nil {
-					tx.Rollback()
-					return fmt.Errorf("store: rollback to savepoint: %w", err)
-				}
-			} else {
-				c.onCommit = t.onCommit
-			}
-			if _, err := tx.Exec("RELEASE call"); err != nil {
-				tx.Rollback()
-				return fmt.Errorf("store: release savepoint: %w", err)
-			}
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	return nil
-}
-
-// View runs fn in a read-only transaction.
+// View runs fn in a read-only transaction that sees every write
+// acknowledged before View was called.
 func (s *Store) View(fn func(*Tx) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	if err := s.apply(); err != nil {
+		return err
+	}
+	s.dbMu.Lock()
+	defer s.dbMu.Unlock()
 	tx, err := s.db.BeginTx(context.Background(), &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&Tx{tx: tx, st: &s.st, readOnly: true})
+	return fn(&Tx{tx: tx, st: &s.st})
 }
 
 // A Tx is one transaction. It is valid only inside the Update or View call
-// that created it and must not be used from other goroutines.
+// that created it and must not be used from other goroutines. An Update's
+// Tx only writes (its writes are logged, and reach the database later); a
+// View's only reads.
 type Tx struct {
-	tx       *sql.Tx
-	st       *statements
-	readOnly bool
+	// Update: the group's record being built, and the onCommit callbacks.
+	rec      *[]byte
 	onCommit []func()
+	// View: the SQLite transaction.
+	tx *sql.Tx
+	st *statements
 }
 
 // OnCommit registers f to run after the transaction commits (not at all if
-// it rolls back), outside the store's lock. Hand-offs use it to wake the
+// it rolls back), outside the store's locks. Hand-offs use it to wake the
 // goroutine that will read what the transaction wrote.
 func (t *Tx) OnCommit(f func()) { t.onCommit = append(t.onCommit, f) }
 
-// Put sets table[key] = value.
-func (t *Tx) Put(table, key string, value []byte) error {
-	if value == nil {
-		value = []byte{}
-	}
-	_, err := t.tx.Stmt(t.st.put).Exec(table, key, value)
-	if err != nil {
-		return fmt.Errorf("store: put %s/%s: %w", table, key, err)
+func (t *Tx) writable(what, table, key string) error {
+	if t.rec == nil {
+		return fmt.Errorf("store: %s %s/%s in a View", what, table, key)
 	}
 	return nil
 }
 
-// Get returns table[key], or ErrNotFound.
+// Put sets table[key] = value.
+func (t *Tx) Put(table, key string, value []byte) error {
+	if err := t.writable("put", table, key); err != nil {
+		return err
+	}
+	*t.rec = appendOp(*t.rec, opPut, table, key, value, true)
+	return nil
+}
+
+// Delete removes table[key]; a missing key is not an error.
+func (t *Tx) Delete(table, key string) error {
+	if err := t.writable("delete", table, key); err != nil {
+		return err
+	}
+	*t.rec = appendOp(*t.rec, opDelete, table, key, nil, false)
+	return nil
+}
+
+// DeletePrefix removes every key of table that starts with prefix.
+func (t *Tx) DeletePrefix(table, prefix string) error {
+	if err := t.writable("delete", table, prefix+"*"); err != nil {
+		return err
+	}
+	*t.rec = appendOp(*t.rec, opDeletePrefix, table, prefix, nil, false)
+	return nil
+}
+
+// Get returns table[key], or ErrNotFound. Only in a View.
 func (t *Tx) Get(table, key string) ([]byte, error) {
+	if t.tx == nil {
+		return nil, errReadInUpdate
+	}
 	var v []byte
 	err := t.tx.Stmt(t.st.get).QueryRow(table, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -305,26 +274,12 @@ func (t *Tx) Get(table, key string) ([]byte, error) {
 	return v, nil
 }
 
-// Delete removes table[key]; a missing key is not an error.
-func (t *Tx) Delete(table, key string) error {
-	if _, err := t.tx.Stmt(t.st.del).Exec(table, key); err != nil {
-		return fmt.Errorf("store: delete %s/%s: %w", table, key, err)
-	}
-	return nil
-}
-
-// DeletePrefix removes every key of table that starts with prefix.
-func (t *Tx) DeletePrefix(table, prefix string) error {
-	lo, hi := prefixRange(prefix)
-	if _, err := t.tx.Stmt(t.st.delRange).Exec(table, lo, hi); err != nil {
-		return fmt.Errorf("store: delete %s/%s*: %w", table, prefix, err)
-	}
-	return nil
-}
-
 // Scan calls fn for every key of table that starts with prefix, in byte order
-// of the keys, stopping at the first error fn returns.
+// of the keys, stopping at the first error fn returns. Only in a View.
 func (t *Tx) Scan(table, prefix string, fn func(key string, value []byte) error) error {
+	if t.tx == nil {
+		return errReadInUpdate
+	}
 	lo, hi := prefixRange(prefix)
 	rows, err := t.tx.Stmt(t.st.scan).Query(table, lo, hi)
 	if err != nil {
