@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/edasctl/edasctl/internal/s3endpoint"
 	"github.com/edasctl/edasctl/internal/smallbody"
 )
 
@@ -118,14 +119,17 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 // S3Options returns the S3 client options edasctl always applies: path-style
 // addressing whenever a custom endpoint is in use (AWS_ENDPOINT_URL,
 // AWS_ENDPOINT_URL_S3 or --endpoint-url), because emulators and the local AWS
-// serve buckets under the path, not as sub-domains. Small request bodies
-// leave in the same write as their headers (package smallbody).
+// serve buckets under the path, not as sub-domains, and such an endpoint is
+// resolved without evaluating the S3 rule set (package s3endpoint). Small
+// request bodies leave in the same write as their headers (package
+// smallbody).
 func S3Options(cfg aws.Config) func(*s3.Options) {
 	custom := cfg.BaseEndpoint != nil || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
 	return func(o *s3.Options) {
 		if custom {
 			o.UsePathStyle = true
 		}
+		s3endpoint.Options(o) // the endpoint s3.NewFromConfig resolved, if any
 		o.HTTPClient = smallbody.WrapSDK(o.HTTPClient)
 	}
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/edasctl/edasctl/internal/s3endpoint"
 )
 
 // isolate clears every AWS_* variable and points the shared files at an empty
@@ -177,6 +179,18 @@ func TestS3OptionsUsePathStyleOnlyWithCustomEndpoint(t *testing.T) {
 	if !o.UsePathStyle {
 		t.Fatal("virtual-hosted style on a custom endpoint, want path style")
 	}
+	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(LocalEndpoint)}
+	if r := s3.NewFromConfig(cfg, S3Options(cfg)).Options().EndpointResolverV2; !isLocalResolver(r) {
+		t.Errorf("a client of a custom endpoint resolves with %T, want *s3endpoint.Resolver", r)
+	}
+	if r := s3.NewFromConfig(aws.Config{Region: "us-east-1"}, S3Options(aws.Config{})).Options().EndpointResolverV2; isLocalResolver(r) {
+		t.Error("a client of AWS resolves with *s3endpoint.Resolver, want the SDK's rule set")
+	}
+}
+
+func isLocalResolver(r s3.EndpointResolverV2) bool {
+	_, ok := r.(*s3endpoint.Resolver)
+	return ok
 }
 
 func TestIsLoopback(t *testing.T) {

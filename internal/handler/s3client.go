@@ -4,6 +4,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/edasctl/edasctl/internal/s3endpoint"
 	"github.com/edasctl/edasctl/internal/smallbody"
 )
 
@@ -13,7 +14,8 @@ import (
 // between records and invocations.
 //
 // A BaseEndpoint (AWS_ENDPOINT_URL, the local AWS) is addressed by path
-// rather than by virtual host.
+// rather than by virtual host, and its endpoints are resolved without
+// evaluating the S3 rule set (package s3endpoint).
 //
 // Request checksums are calculated, and response checksums validated, only
 // when an operation requires it ("when_required"), whatever awsCfg says.
@@ -35,10 +37,8 @@ import (
 func NewS3Client(awsCfg aws.Config) *s3.Client {
 	return s3.NewFromConfig(awsCfg, func(o *s3.Options) {
 		// A custom endpoint (the local AWS) serves buckets by path, not by
-		// virtual host.
-		if o.BaseEndpoint != nil {
-			o.UsePathStyle = true
-		}
+		// virtual host, and is resolved without the S3 rule set.
+		s3endpoint.Options(o)
 		// Objects uploaded without a checksum would otherwise log a line
 		// per GetObject; the function's output is one JSON line a record.
 		o.DisableLogOutputChecksumValidationSkipped = true
