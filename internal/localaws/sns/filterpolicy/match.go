@@ -56,7 +56,7 @@ func (p *Policy) MatchBody(body string) bool {
 	if p.root.empty() {
 		return true
 	}
-	m, ok := decodeBody(body)
+	m, ok := decodePruned(body, p.keep)
 	if !ok {
 		return false
 	}

@@ -159,6 +159,9 @@ func FuzzMatch(f *testing.F) {
 				continue
 			}
 			p.Match(body, map[string]Attribute{"a": {Type: "String", Value: body}, "b": {Type: "String.Array", Value: body}, "c": {Type: "Number", Value: body}})
+			if scope == MessageBody && p.MatchBody(body) != matchWholeBody(p, body) {
+				t.Errorf("policy %s, body %q: the pruned body matches %v, the whole body %v", policy, body, p.MatchBody(body), matchWholeBody(p, body))
+			}
 		}
 	})
 }
@@ -197,6 +200,57 @@ func BenchmarkMatchBodyS3Event(b *testing.B) {
 	for b.Loop() {
 		if p.MatchBody(body) {
 			b.Fatal("a .bin key matched an image suffix")
+		}
+	}
+}
+
+// matchWholeBody is MatchBody as it was before bodies were decoded pruned
+// (decodePruned): the whole body decoded by encoding/json. The pruned
+// decoding must match exactly as it does.
+func matchWholeBody(p *Policy, body string) bool {
+	if p.root.empty() {
+		return true
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil || m == nil {
+		return false
+	}
+	return p.root.matchObject(m)
+}
+
+func TestPrunedBodyMatchesAsTheWholeBodyDoes(t *testing.T) {
+	policies := []string{
+		`{"Records":{"s3":{"object":{"key":[{"suffix":".jpg"},{"suffix":".png"}]}}}}`,
+		`{"Records":{"s3":{"object":{"size":[{"numeric":[">",1000]}]}}}}`,
+		`{"a":[{"exists":true}],"b":{"c":[{"anything-but":["x"]}]}}`,
+		`{"$or":[{"a":["1"]},{"a":{"b":["2"]}}]}`, // a is a leaf in one alternative, nested in the other
+		`{"a":{"$or":[{"b":[null]},{"c":[true]}]}}`,
+		`{"a":[{"prefix":"x"}],"d":[{"numeric":["=",5]}]}`,
+	}
+	bodies := []string{
+		s3Event,
+		`{"a":"1","b":{"c":"y"}}`,
+		`{"a":{"b":"2"}}`,
+		`{"a":[{"b":"1"},{"b":"2"}],"d":5.0}`,
+		`{"a":{"b":null,"c":true}}`,
+		`{"a":"x1","a":"y1"}`, // duplicate names: the last wins
+		`{"a":[["nested"],{"c":true}]}`,
+		`{"a":"xs","d":5e0} trailing text`,
+		"{\"a\":\"x\xff\xfey\",\"\xffk\":1}", // invalid UTF-8
+		`{"Records":"not an array"}`,
+		`[1,2]`, `null`, `"s"`, `{"a":`, `{}`, ``,
+	}
+	for _, policy := range policies {
+		p, err := Parse(policy, MessageBody)
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", policy, err)
+		}
+		for _, body := range bodies {
+			if got, want := p.MatchBody(body), matchWholeBody(p, body); got != want {
+				t.Errorf("policy %s, body %q: pruned %v, whole %v", policy, body, got, want)
+			}
 		}
 	}
 }

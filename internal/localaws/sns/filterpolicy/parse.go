@@ -12,7 +12,6 @@
 package filterpolicy
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -45,6 +44,7 @@ const (
 type Policy struct {
 	scope Scope
 	root  *node
+	keep  *keyTree // body scope: the parts of a body root reads
 }
 
 // A node is one object level of a policy: keys (each either a list of
@@ -128,6 +128,9 @@ func Parse(doc string, scope Scope) (*Policy, error) {
 		return nil, errorf("Filter policy can not have more than %d keys", maxKeys)
 	}
 	p.root = root
+	if scope == MessageBody {
+		p.keep = keysOf(root)
+	}
 	return p, nil
 }
 
@@ -393,16 +396,4 @@ func mulCap(a, b int) int {
 func Valid(doc string, scope Scope) error {
 	_, err := Parse(doc, scope)
 	return err
-}
-
-// decodeBody decodes a message body for body-scope matching; ok is false
-// when it is not a JSON object.
-func decodeBody(body string) (map[string]any, bool) {
-	dec := json.NewDecoder(bytes.NewReader([]byte(body)))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil || m == nil {
-		return nil, false
-	}
-	return m, true
 }
