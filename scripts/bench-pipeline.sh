@@ -2,8 +2,8 @@
 # bench-pipeline.sh RUNS [CONFIG]: starts a local AWS on a fresh data
 # directory, deploys the pipeline (from the clone in SRC, default the current
 # directory, with the edasctl binary BIN, default ./edasctl), warms it with a
-# 200-object bench, then runs `bench --objects 1000 --size 1KiB
-# --concurrency 8` RUNS times. Each run prints its throughput, the busy CPU
+# 200-object bench (WARMUP objects, if set), then runs `bench --objects 1000
+# --size 1KiB --concurrency 8` RUNS times. Each run prints its throughput, the busy CPU
 # of the whole machine from the bench's start to its exit (user, nice,
 # system, irq and softirq of /proc/stat's cpu line, in seconds) and the local
 # AWS's own CPU (utime + stime of its /proc/<pid>/stat). With SAMPLE=1 it
@@ -25,7 +25,7 @@ args=(--endpoint-url "http://127.0.0.1:$port")
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/_edas/health" >/dev/null && break; sleep 0.1; done
 quiet() { "$@" >"$data.out" 2>&1 || { cat "$data.out" >&2; return 1; }; }
 quiet "$bin" "${args[@]}" up
-quiet "$bin" "${args[@]}" bench --objects 200 --size 1KiB --concurrency 8
+quiet "$bin" "${args[@]}" bench --objects "${WARMUP:-200}" --size 1KiB --concurrency 8
 
 busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
 ticks() { awk '{print $14+$15}' "/proc/$pid/stat"; }
