@@ -40,6 +40,22 @@ func params(endpoint, region string, bucket *string, mod ...func(*s3.EndpointPar
 	return p
 }
 
+// paramVariants are the parameters an operation or the client's options
+// may set beside the bucket and region, none of which changes the endpoint
+// of a path-style request to a custom endpoint.
+var paramVariants = []func(*s3.EndpointParameters){
+	func(*s3.EndpointParameters) {},
+	func(p *s3.EndpointParameters) { p.Key = aws.String("uploads/a b+c.jpg") },
+	func(p *s3.EndpointParameters) { p.Prefix = aws.String("uploads/") },
+	func(p *s3.EndpointParameters) { p.CopySource = aws.String("other/uploads/a.jpg") },
+	func(p *s3.EndpointParameters) { p.UseGlobalEndpoint = aws.Bool(true) },
+	func(p *s3.EndpointParameters) { p.UseArnRegion = aws.Bool(true) },
+	func(p *s3.EndpointParameters) { p.DisableAccessPoints = aws.Bool(true) },
+	func(p *s3.EndpointParameters) { p.DisableMultiRegionAccessPoints = aws.Bool(true) },
+	func(p *s3.EndpointParameters) { p.DisableS3ExpressSessionAuth = aws.Bool(true) },
+	func(p *s3.EndpointParameters) { p.UseObjectLambdaEndpoint = aws.Bool(false) },
+}
+
 // Every request the resolver answers itself gets the endpoint the SDK's
 // rule set gives.
 func TestResolverAgreesWithTheSDKsRules(t *testing.T) {
@@ -52,15 +68,15 @@ func TestResolverAgreesWithTheSDKsRules(t *testing.T) {
 		}
 		for _, region := range []string{"us-east-1", "eu-west-3"} {
 			for _, bucket := range []*string{nil, aws.String("edas-000000000000-us-east-1"), aws.String("my.dotted.bucket"), aws.String("abc")} {
-				for _, key := range []*string{nil, aws.String("uploads/a b+c.jpg")} {
-					p := params(base, region, bucket, func(p *s3.EndpointParameters) { p.Key = key })
+				for _, mod := range paramVariants {
+					p := params(base, region, bucket, mod)
 					if !r.handles(p) {
 						t.Errorf("%s %s %v: the resolver does not answer it itself", base, region, aws.ToString(bucket))
 						continue
 					}
 					got, want := describe(r.ResolveEndpoint(ctx, p)), describe(sdk.ResolveEndpoint(ctx, p))
 					if got != want {
-						t.Errorf("base %s region %s bucket %q:\n got %s\nwant %s", base, region, aws.ToString(bucket), got, want)
+						t.Errorf("base %s region %s bucket %q params %+v:\n got %s\nwant %s", base, region, aws.ToString(bucket), p, got, want)
 					}
 				}
 			}
@@ -82,6 +98,8 @@ func TestResolverHandsOtherRequestsToTheSDK(t *testing.T) {
 		"dual-stack":            params(base, "us-east-1", aws.String("bucket"), func(p *s3.EndpointParameters) { p.UseDualStack = aws.Bool(true) }),
 		"accelerate":            params(base, "us-east-1", aws.String("bucket"), func(p *s3.EndpointParameters) { p.Accelerate = aws.Bool(true) }),
 		"global region":         params(base, "aws-global", aws.String("bucket")),
+		"object lambda":         params(base, "us-east-1", aws.String("bucket"), func(p *s3.EndpointParameters) { p.UseObjectLambdaEndpoint = aws.Bool(true) }),
+		"express control":       params(base, "us-east-1", nil, func(p *s3.EndpointParameters) { p.UseS3ExpressControlEndpoint = aws.Bool(true) }),
 		"access point ARN":      params(base, "us-east-1", aws.String("arn:aws:s3:us-east-1:000000000000:accesspoint/ap")),
 		"directory bucket":      params(base, "us-east-1", aws.String("mybucket--use1-az4--x-s3")),
 		"upper-case bucket":     params(base, "us-east-1", aws.String("Bucket")),
