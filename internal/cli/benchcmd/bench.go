@@ -1,6 +1,6 @@
 // Package benchcmd implements `edasctl bench`: upload N objects into a
 // deployed pipeline, wait for every catalog output, and report throughput,
-// end-to-end latency, and lost and duplicated results.
+// end-to-end latency, and lost, duplicated and mismatched results.
 package benchcmd
 
 import (
@@ -70,18 +70,19 @@ func NewCmd(d Deps, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: d.IO, CI: d.CI, Stack: d.Stack, Objects: DefaultObjects, Size: DefaultSize, Concurrency: DefaultConcurrency}
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure the deployed pipeline: throughput, end-to-end latency, lost and duplicated results",
+		Short: "Measure the deployed pipeline: throughput, end-to-end latency, lost, duplicated and mismatched results",
 		Long: `Upload N objects of random content under <inputPrefix>bench/<run-id>/, wait
 for every catalog output, and report throughput (objects per second from the
 first upload to the last output), end-to-end latency percentiles (each catalog
 entry's processedTime − eventTime: from the S3 event to the handler's result),
-PutObject latency, and the counts of lost results (no output by --timeout) and
+PutObject latency, and the counts of lost results (no output by --timeout),
 duplicated ones (an object the catalog function processed more than once,
-counted from its log lines).
+counted from its log lines) and mismatched ones (an output whose size or
+SHA-256 differs from the content uploaded).
 
 The run's uploads and outputs are deleted afterwards unless --keep, or unless
-results were lost (they are kept for inspection). Exits non-zero when any
-result is lost. Needs a consumer with action catalog.`,
+results were lost or mismatched (they are kept for inspection). Exits non-zero
+when any result is lost or mismatched. Needs a consumer with action catalog.`,
 		Example: "  edasctl bench --local\n  edasctl bench --objects 1000 --size 1KiB --concurrency 8\n  edasctl bench --objects 50 --size 4MiB -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -142,6 +143,11 @@ func run(ctx context.Context, opts *Options) error {
 		return cmdutil.WithHint(
 			fmt.Errorf("bench: %d of %d results lost (no catalog output within %s)", rep.Lost, rep.Uploaded, r.timeout),
 			fmt.Sprintf("the run's objects are kept under s3://%s/%s; see 'edasctl status' for queue and DLQ depths and 'edasctl tail --consumer %s' for errors", rep.Bucket, rep.Prefix, consumer.Name))
+	}
+	if rep.Mismatched > 0 {
+		return cmdutil.WithHint(
+			fmt.Errorf("bench: %d of %d results describe other content than was uploaded (size or SHA-256 differ)", rep.Mismatched, rep.Processed),
+			fmt.Sprintf("the run's objects and outputs are kept under s3://%s/%s and the catalog/ prefix; compare them with 'edasctl tail --consumer %s'", rep.Bucket, rep.Prefix, consumer.Name))
 	}
 	return nil
 }

@@ -56,9 +56,10 @@ func TestBenchAgainstTheLocalPipeline(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatalf("stdout is not a JSON report: %v\n%s", err, stdout)
 	}
-	t.Run("every result arrived once", func(t *testing.T) {
-		if rep.Uploaded != 200 || rep.Processed != 200 || rep.Lost != 0 || rep.Duplicated != 0 {
-			t.Errorf("uploaded %d processed %d lost %d duplicated %d, want 200, 200, 0, 0", rep.Uploaded, rep.Processed, rep.Lost, rep.Duplicated)
+	t.Run("every result arrived once, describing the content uploaded", func(t *testing.T) {
+		if rep.Uploaded != 200 || rep.Processed != 200 || rep.Lost != 0 || rep.Duplicated != 0 || rep.Mismatched != 0 {
+			t.Errorf("uploaded %d processed %d lost %d duplicated %d mismatched %d, want 200, 200, 0, 0, 0",
+				rep.Uploaded, rep.Processed, rep.Lost, rep.Duplicated, rep.Mismatched)
 		}
 		if rep.LogRecords != 200 {
 			t.Errorf("logRecords = %d, want one handler line per object (200)", rep.LogRecords)

@@ -2,6 +2,8 @@ package benchcmd
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/edasctl/edasctl/internal/cli/stack"
 	"github.com/edasctl/edasctl/internal/config"
+	"github.com/edasctl/edasctl/internal/handler"
 	"github.com/edasctl/edasctl/internal/iostreams"
 	"github.com/edasctl/edasctl/internal/provision"
 )
@@ -80,5 +83,32 @@ func TestKeyLayoutFollowsTheCatalogConsumersFilter(t *testing.T) {
 				t.Fatalf("keyLayout = %q, %q; want %q, %q", base, ext, tc.base, tc.ext)
 			}
 		})
+	}
+}
+
+// An output whose size or SHA-256 is not the uploaded content's is counted
+// and named as mismatched, and the run is kept; a faithful one is not.
+func TestOutputsThatDescribeOtherContentAreCountedAsMismatched(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	cfg := config.Default()
+	st := &stack.Stack{Config: cfg, Target: provision.Target{Account: "000000000000", Region: "us-east-1"}, Local: true}
+	opts := &Options{IO: ios, Objects: 3, Size: 4, Concurrency: 1}
+	r := newRunner(opts, st, cfg.Consumers[1], "run1", nil, nil)
+	now := time.Now()
+	content := []byte("abcd")
+	for n := range r.results {
+		r.results[n] = result{uploadStart: now, uploaded: true, sum: sha256.Sum256(content),
+			entry: &handler.CatalogEntry{Key: r.keys[n], Size: 4, SHA256: fmt.Sprintf("%x", sha256.Sum256(content)),
+				EventTime: now, ProcessedTime: now.Add(time.Millisecond)}}
+	}
+	r.results[1].entry.SHA256 = fmt.Sprintf("%x", sha256.Sum256([]byte("abce"))) // other bytes
+	r.results[2].entry.Size = 5                                                  // other size
+
+	rep := r.report()
+	if rep.Processed != 3 || rep.Mismatched != 2 {
+		t.Fatalf("processed %d mismatched %d, want 3 and 2", rep.Processed, rep.Mismatched)
+	}
+	if want := []string{r.keys[1], r.keys[2]}; fmt.Sprint(rep.MismatchedKeys) != fmt.Sprint(want) {
+		t.Errorf("mismatched keys %v, want %v", rep.MismatchedKeys, want)
 	}
 }

@@ -16,6 +16,7 @@ import (
 //	upload       p50 1.1ms  p99 4ms
 //	lost         0
 //	duplicated   0 (1000 log records)
+//	mismatched   0
 func writeText(w io.Writer, rep *Report) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
 	where := "AWS"
@@ -31,20 +32,27 @@ func writeText(w io.Writer, rep *Report) error {
 	}
 	fmt.Fprintf(tw, "end-to-end\tp50 %s  p90 %s  p99 %s  max %s\n", millis(l.P50), p90, millis(l.P99), millis(l.Max))
 	fmt.Fprintf(tw, "upload\tp50 %s  p99 %s\n", millis(rep.Upload.P50), millis(rep.Upload.P99))
-	lost := strconv.Itoa(rep.Lost)
-	if len(rep.LostKeys) > 0 {
-		lost += " (" + strings.Join(rep.LostKeys, ", ")
-		if rep.Lost > len(rep.LostKeys) {
-			lost += ", …"
-		}
-		lost += ")"
-	}
-	fmt.Fprintf(tw, "lost\t%s\n", lost)
+	fmt.Fprintf(tw, "lost\t%s\n", withKeys(rep.Lost, rep.LostKeys))
 	fmt.Fprintf(tw, "duplicated\t%d (%d log records)\n", rep.Duplicated, rep.LogRecords)
+	fmt.Fprintf(tw, "mismatched\t%s\n", withKeys(rep.Mismatched, rep.MismatchedKeys))
 	if rep.Kept {
 		fmt.Fprintf(tw, "kept\ts3://%s/%s\n", rep.Bucket, rep.Prefix)
 	}
 	return tw.Flush()
+}
+
+// withKeys renders a count with the keys named for it: "2 (a, b)", or
+// "12 (a, …)" when there are more than named.
+func withKeys(n int, keys []string) string {
+	s := strconv.Itoa(n)
+	if len(keys) > 0 {
+		s += " (" + strings.Join(keys, ", ")
+		if n > len(keys) {
+			s += ", …"
+		}
+		s += ")"
+	}
+	return s
 }
 
 // millis formats a millisecond figure with up to three significant

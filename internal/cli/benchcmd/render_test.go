@@ -23,22 +23,25 @@ end-to-end   p50 4.2ms  p90 8.1ms  p99 15ms  max 123ms
 upload       p50 0.412ms  p99 4ms
 lost         0
 duplicated   0 (1000 log records)
+mismatched   0
 `
 	if b.String() != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
 
-func TestWriteTextNamesLostKeysAndWhereTheyAreKept(t *testing.T) {
+func TestWriteTextNamesLostAndMismatchedKeysAndWhereTheyAreKept(t *testing.T) {
 	rep := &Report{RunID: "r", Objects: 12, SizeBytes: 10, Concurrency: 1, Bucket: "b", Prefix: "uploads/bench/r/",
-		Uploaded: 12, Processed: 0, Lost: 12, LostKeys: []string{"uploads/bench/r/0.bin", "uploads/bench/r/1.bin"}, Kept: true}
+		Uploaded: 12, Processed: 1, Lost: 11, LostKeys: []string{"uploads/bench/r/0.bin", "uploads/bench/r/1.bin"},
+		Mismatched: 1, MismatchedKeys: []string{"uploads/bench/r/2.bin"}, Kept: true}
 	var b strings.Builder
 	if err := writeText(&b, rep); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
 		"run          r: 12 × 10B, concurrency 1, AWS\n",
-		"lost         12 (uploads/bench/r/0.bin, uploads/bench/r/1.bin, …)\n",
+		"lost         11 (uploads/bench/r/0.bin, uploads/bench/r/1.bin, …)\n",
+		"mismatched   1 (uploads/bench/r/2.bin)\n",
 		"kept         s3://b/uploads/bench/r/\n",
 	} {
 		if !strings.Contains(b.String(), want) {

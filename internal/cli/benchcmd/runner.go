@@ -2,6 +2,8 @@ package benchcmd
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -51,7 +53,8 @@ type result struct {
 	uploadStart time.Time
 	uploadTime  time.Duration
 	uploaded    bool
-	listed      bool // its catalog entry has been seen
+	sum         [sha256.Size]byte // SHA-256 of the uploaded content
+	listed      bool              // its catalog entry has been seen
 	entry       *handler.CatalogEntry
 }
 
@@ -176,7 +179,7 @@ func (r *runner) run(ctx context.Context) (*Report, error) {
 		}
 		rep.Duplicated, rep.LogRecords = dups, lines
 	}
-	rep.Kept = r.opts.Keep || rep.Lost > 0
+	rep.Kept = r.opts.Keep || rep.Lost > 0 || rep.Mismatched > 0
 	if !rep.Kept {
 		if err := r.cleanup(ctx); err != nil {
 			return nil, err
@@ -208,6 +211,12 @@ func (r *runner) report() *Report {
 			continue
 		}
 		rep.Processed++
+		if res.entry.Size != r.opts.Size || res.entry.SHA256 != hex.EncodeToString(res.sum[:]) {
+			rep.Mismatched++
+			if len(rep.MismatchedKeys) < maxLostKeys {
+				rep.MismatchedKeys = append(rep.MismatchedKeys, r.keys[n])
+			}
+		}
 		e2e = append(e2e, res.entry.ProcessedTime.Sub(res.entry.EventTime))
 		if res.entry.ProcessedTime.After(last) {
 			last = res.entry.ProcessedTime

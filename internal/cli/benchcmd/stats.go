@@ -29,6 +29,11 @@ type Report struct {
 	// of its "ok" lines for the run were found.
 	Duplicated int `json:"duplicated"`
 	LogRecords int `json:"logRecords"`
+	// Mismatched counts outputs whose size or SHA-256 differs from the
+	// content the bench uploaded: the pipeline delivered other bytes than
+	// were put (every upload is fresh random content, hashed before it is
+	// sent). They count as processed too.
+	Mismatched int `json:"mismatched"`
 
 	// DurationMs runs from the first upload's start to the last output's
 	// processedTime; Throughput is Processed over it, in objects per second.
@@ -41,12 +46,14 @@ type Report struct {
 
 	// LostKeys names up to maxLostKeys of the lost uploads.
 	LostKeys []string `json:"lostKeys,omitempty"`
+	// MismatchedKeys names up to maxLostKeys of the mismatched outputs' uploads.
+	MismatchedKeys []string `json:"mismatchedKeys,omitempty"`
 	// Kept is true when the run's objects were left in the bucket (--keep,
-	// or results were lost and are kept for inspection).
+	// or results were lost or mismatched and are kept for inspection).
 	Kept bool `json:"kept"`
 }
 
-// maxLostKeys bounds Report.LostKeys.
+// maxLostKeys bounds Report.LostKeys and Report.MismatchedKeys.
 const maxLostKeys = 10
 
 // Percentiles summarises a latency distribution in milliseconds. P90 is

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	mrand "math/rand/v2"
 	"sync"
@@ -56,6 +57,7 @@ feed:
 // put uploads object n with content from rng and records its timing.
 func (r *runner) put(ctx context.Context, rng *mrand.ChaCha8, buf []byte, n int) error {
 	_, _ = rng.Read(buf) // never fails
+	r.results[n].sum = sha256.Sum256(buf)
 	start := time.Now()
 	_, err := r.s3.PutObject(ctx, &s3.PutObjectInput{
 		Bucket:        aws.String(r.bucket),
