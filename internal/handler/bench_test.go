@@ -91,8 +91,7 @@ func BenchmarkHandleBatchOfTen(b *testing.B) {
 		run()
 	}
 	b.StopTimer()
-	cpu := proccpu.Used() - before
-	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*batch), "cpu-µs/record")
+	b.ReportMetric(proccpu.MicrosPerOp(before, b.N*batch), "cpu-µs/record")
 }
 
 // benchS3 returns the endpoint of a local AWS, a new bucket in it and a

@@ -82,7 +82,7 @@ func BenchmarkS3CallCost(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64((proccpu.Used()-start).Microseconds())/float64(2*b.N), "cpu-µs/call")
+			b.ReportMetric(proccpu.MicrosPerOp(start, 2*b.N), "cpu-µs/call")
 		})
 	}
 }

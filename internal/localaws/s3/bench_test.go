@@ -105,7 +105,7 @@ func runParallel(b *testing.B, op func(i int64) error) {
 	// CPU time per operation (server and SDK client together) is what the
 	// throughput on an otherwise idle machine is bounded by:
 	// GOMAXPROCS / cpu-µs/op.
-	b.ReportMetric(float64((proccpu.Used()-cpuStart).Microseconds())/float64(b.N), "cpu-µs/op")
+	b.ReportMetric(proccpu.MicrosPerOp(cpuStart, b.N), "cpu-µs/op")
 }
 
 func BenchmarkPutObject1KiB(b *testing.B) {
