@@ -166,12 +166,27 @@ func (a *applier) logged(backlog int) {
 	case backlog >= applyBytes:
 		a.wake()
 	default:
-		a.mu.Lock()
-		if a.timer == nil {
-			a.timer = time.AfterFunc(applyDelay, a.wake)
-		}
-		a.mu.Unlock()
+		a.arm()
 	}
+}
+
+// arm schedules an apply applyDelay from now, unless one is scheduled.
+func (a *applier) arm() {
+	a.mu.Lock()
+	if a.timer == nil {
+		a.timer = time.AfterFunc(applyDelay, a.wake)
+	}
+	a.mu.Unlock()
+}
+
+// disarm cancels the scheduled apply, if any.
+func (a *applier) disarm() {
+	a.mu.Lock()
+	if a.timer != nil {
+		a.timer.Stop()
+		a.timer = nil
+	}
+	a.mu.Unlock()
 }
 
 func (a *applier) wake() {
@@ -189,15 +204,9 @@ func (a *applier) run() {
 			return
 		case <-a.kick:
 		}
-		a.mu.Lock()
-		if a.timer != nil {
-			a.timer.Stop()
-			a.timer = nil
-		}
-		a.mu.Unlock()
+		a.disarm()
 		if err := a.s.apply(); err != nil {
-			// Try again later; the records stay logged and in memory.
-			a.logged(1)
+			a.arm() // try again later; the records stay logged and in memory
 		}
 	}
 }
@@ -206,10 +215,5 @@ func (a *applier) run() {
 func (a *applier) stop() {
 	close(a.quit)
 	<-a.done
-	a.mu.Lock()
-	if a.timer != nil {
-		a.timer.Stop()
-		a.timer = nil
-	}
-	a.mu.Unlock()
+	a.disarm()
 }

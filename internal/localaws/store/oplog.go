@@ -70,7 +70,7 @@ func sealRecord(record []byte) {
 	binary.LittleEndian.PutUint32(record[4:8], crc32.Checksum(payload, castagnoli))
 }
 
-// An op is one decoded operation; its strings and value alias the payload.
+// An op is one decoded operation; its value aliases the payload.
 type op struct {
 	kind       byte
 	table, key string
