@@ -11,10 +11,10 @@ import (
 
 // A keyTree is the part of a message body a body-scope policy can look at:
 // for each key of an object level, either the whole value (a key with
-// conditions) or the keys below it (a nested policy level). The body decoder
-// (decodePruned) keeps only these parts: an S3 event notification is a kilobyte of JSON of
-// which the image consumer's policy reads one string, and decoding all of
-// it into maps was 4 % of the local AWS's CPU in the pipeline benchmark
+// conditions) or the keys below it (a nested policy level). decodePruned
+// keeps only these parts: an S3 event notification is a kilobyte of JSON
+// of which the image consumer's policy reads one string, and decoding all
+// of it into maps was 4 % of the local AWS's CPU in the pipeline benchmark
 // (BenchmarkMatchBodyS3Event: 18–24 µs and 102 allocations before).
 type keyTree struct {
 	whole bool                // keep the value as it is
@@ -50,7 +50,7 @@ func (t *keyTree) add(n *node) {
 }
 
 // prunedOptions read the body as encoding/json does: duplicate names (the
-// last wins) and invalid UTF-8 (replaced, see readAny) are accepted.
+// last wins) and invalid UTF-8 (replaced, see readValue) are accepted.
 var prunedOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
 
 // decoders recycles body decoders: a jsontext.Decoder holds buffers worth
@@ -71,15 +71,16 @@ func decodePruned(body string, keep *keyTree) (map[string]any, bool) {
 	if dec.PeekKind() != '{' {
 		return nil, false
 	}
-	m, err := readPrunedObject(dec, keep)
+	m, err := readObject(dec, keep)
 	if err != nil {
 		return nil, false
 	}
 	return m, true
 }
 
-// readPrunedObject reads an object, keeping only the keys keep names.
-func readPrunedObject(dec *jsontext.Decoder, keep *keyTree) (map[string]any, error) {
+// readObject reads an object: with keep, only the keys keep names, each
+// read with the part of keep below it; without, every key whole.
+func readObject(dec *jsontext.Decoder, keep *keyTree) (map[string]any, error) {
 	if _, err := dec.ReadToken(); err != nil { // {
 		return nil, err
 	}
@@ -90,19 +91,16 @@ func readPrunedObject(dec *jsontext.Decoder, keep *keyTree) (map[string]any, err
 			return nil, err
 		}
 		key := validUTF8(name.String()) // before the next read voids name
-		sub := keep.below[key]
-		if sub == nil {
-			if err := dec.SkipValue(); err != nil {
-				return nil, err
+		var sub *keyTree
+		if keep != nil {
+			if sub = keep.below[key]; sub == nil {
+				if err := dec.SkipValue(); err != nil {
+					return nil, err
+				}
+				continue
 			}
-			continue
 		}
-		var v any
-		if sub.whole {
-			v, err = readAny(dec)
-		} else {
-			v, err = readPrunedValue(dec, sub)
-		}
+		v, err := readValue(dec, sub)
 		if err != nil {
 			return nil, err
 		}
@@ -112,20 +110,25 @@ func readPrunedObject(dec *jsontext.Decoder, keep *keyTree) (map[string]any, err
 	return m, err
 }
 
-// readPrunedValue reads the value of a key below which keep names keys: an
-// object or each object of an array is pruned to them; anything else is
-// read whole (a nested policy level matches none of it).
-func readPrunedValue(dec *jsontext.Decoder, keep *keyTree) (any, error) {
+// readValue reads one value as encoding/json decodes into an any with
+// UseNumber: objects as map[string]any, arrays as []any, numbers as
+// json.Number, and invalid UTF-8 in strings replaced by U+FFFD. With keep
+// (and not whole), an object is pruned to the keys keep names, and so is
+// each object of an array, as a nested policy level reads them.
+func readValue(dec *jsontext.Decoder, keep *keyTree) (any, error) {
+	if keep != nil && keep.whole {
+		keep = nil
+	}
 	switch dec.PeekKind() {
 	case '{':
-		return readPrunedObject(dec, keep)
+		return readObject(dec, keep)
 	case '[':
 		if _, err := dec.ReadToken(); err != nil {
 			return nil, err
 		}
 		items := []any{}
 		for dec.PeekKind() != ']' {
-			v, err := readPrunedValue(dec, keep)
+			v, err := readValue(dec, keep)
 			if err != nil {
 				return nil, err
 			}
@@ -134,13 +137,6 @@ func readPrunedValue(dec *jsontext.Decoder, keep *keyTree) (any, error) {
 		_, err := dec.ReadToken() // ]
 		return items, err
 	}
-	return readAny(dec)
-}
-
-// readAny reads one value whole, as encoding/json decodes into an any with
-// UseNumber: objects as map[string]any, arrays as []any, numbers as
-// json.Number, and invalid UTF-8 in strings replaced by U+FFFD.
-func readAny(dec *jsontext.Decoder) (any, error) {
 	tok, err := dec.ReadToken()
 	if err != nil {
 		return nil, err
@@ -154,33 +150,6 @@ func readAny(dec *jsontext.Decoder) (any, error) {
 		return tok.Bool(), nil
 	case 'n':
 		return nil, nil
-	case '{':
-		m := map[string]any{}
-		for dec.PeekKind() != '}' {
-			name, err := dec.ReadToken()
-			if err != nil {
-				return nil, err
-			}
-			key := validUTF8(name.String())
-			v, err := readAny(dec)
-			if err != nil {
-				return nil, err
-			}
-			m[key] = v
-		}
-		_, err := dec.ReadToken()
-		return m, err
-	case '[':
-		items := []any{}
-		for dec.PeekKind() != ']' {
-			v, err := readAny(dec)
-			if err != nil {
-				return nil, err
-			}
-			items = append(items, v)
-		}
-		_, err := dec.ReadToken()
-		return items, err
 	}
 	return nil, dec.SkipValue() // not reached: ReadToken reports malformed input
 }
