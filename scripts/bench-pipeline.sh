@@ -5,8 +5,9 @@
 # 200-object bench (WARMUP objects, if set), then runs `bench --objects 1000
 # --size 1KiB --concurrency 8` RUNS times. Each run prints its throughput, the busy CPU
 # of the whole machine from the bench's start to its exit (user, nice,
-# system, irq and softirq of /proc/stat's cpu line, in seconds) and the local
-# AWS's own CPU (utime + stime of its /proc/<pid>/stat). With SAMPLE=1 it
+# system, irq and softirq of /proc/stat's cpu line, in seconds), the local
+# AWS's own CPU (utime + stime of its /proc/<pid>/stat) and its functions'
+# (the same, summed over its child processes). With SAMPLE=1 it
 # also prints the machine's busy share every 100 ms during each run.
 # Alternate two builds (BIN=… SRC=…) to compare them: back-to-back runs on
 # this 2-core machine differ by ±15 %. Linux only (/proc).
@@ -29,6 +30,11 @@ quiet "$bin" "${args[@]}" bench --objects "${WARMUP:-200}" --size 1KiB --concurr
 
 busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
 ticks() { awk '{print $14+$15}' "/proc/$pid/stat"; }
+fnticks() { # a function started during the run counts from 0
+	local t=0 p
+	for p in $(pgrep -P "$pid"); do t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+	echo "$t"
+}
 hz=$(getconf CLK_TCK)
 sample() {
 	local prev cur
@@ -42,11 +48,11 @@ sample() {
 }
 for _ in $(seq "$runs"); do
 	[[ ${SAMPLE:-} == 1 ]] && { sample & sampler=$!; }
-	b0=$(busy) t0=$(ticks)
+	b0=$(busy) t0=$(ticks) f0=$(fnticks)
 	quiet "$bin" "${args[@]}" bench --objects 1000 --size 1KiB --concurrency 8
 	tput=$(awk '/^throughput/{print $2}' "$data.out")
-	b1=$(busy) t1=$(ticks)
+	b1=$(busy) t1=$(ticks) f1=$(fnticks)
 	[[ ${SAMPLE:-} == 1 ]] && { kill "$sampler"; wait "$sampler" 2>/dev/null || true; echo; }
-	awk -v t="$tput" -v b=$((b1 - b0)) -v l=$((t1 - t0)) -v hz="$hz" \
-		'BEGIN{printf "%s objects/s  machine %.2f CPU-s  local AWS %.2f CPU-s\n", t, b/hz, l/hz}'
+	awk -v t="$tput" -v b=$((b1 - b0)) -v l=$((t1 - t0)) -v f=$((f1 - f0)) -v hz="$hz" \
+		'BEGIN{printf "%s objects/s  machine %.2f CPU-s  local AWS %.2f CPU-s  functions %.2f CPU-s\n", t, b/hz, l/hz, f/hz}'
 done
