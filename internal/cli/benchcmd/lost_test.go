@@ -59,8 +59,8 @@ func TestLostResultsAreCountedNamedAndKept(t *testing.T) {
 	if rep.Uploaded != 12 || rep.Processed != 0 || rep.Lost != 12 || !rep.Kept {
 		t.Fatalf("uploaded %d processed %d lost %d kept %v; want 12, 0, 12, kept", rep.Uploaded, rep.Processed, rep.Lost, rep.Kept)
 	}
-	if len(rep.LostKeys) != maxLostKeys || rep.LostKeys[0] != "uploads/bench/run1/00.bin" {
-		t.Errorf("lost keys %v, want the first %d, starting with uploads/bench/run1/00.bin (numbers padded to sort in order)", rep.LostKeys, maxLostKeys)
+	if len(rep.LostKeys) != maxNamedKeys || rep.LostKeys[0] != "uploads/bench/run1/00.bin" {
+		t.Errorf("lost keys %v, want the first %d, starting with uploads/bench/run1/00.bin (numbers padded to sort in order)", rep.LostKeys, maxNamedKeys)
 	}
 	if fake.deletes != 0 {
 		t.Errorf("cleanup ran %d times; lost results must keep the run's objects", fake.deletes)

@@ -205,7 +205,7 @@ func (r *runner) report() *Report {
 		}
 		if res.entry == nil {
 			rep.Lost++
-			if len(rep.LostKeys) < maxLostKeys {
+			if len(rep.LostKeys) < maxNamedKeys {
 				rep.LostKeys = append(rep.LostKeys, r.keys[n])
 			}
 			continue
@@ -213,7 +213,7 @@ func (r *runner) report() *Report {
 		rep.Processed++
 		if res.entry.Size != r.opts.Size || res.entry.SHA256 != hex.EncodeToString(res.sum[:]) {
 			rep.Mismatched++
-			if len(rep.MismatchedKeys) < maxLostKeys {
+			if len(rep.MismatchedKeys) < maxNamedKeys {
 				rep.MismatchedKeys = append(rep.MismatchedKeys, r.keys[n])
 			}
 		}

@@ -44,17 +44,17 @@ type Report struct {
 	// Upload is the PutObject call's duration, as the client saw it.
 	Upload Percentiles `json:"uploadLatencyMs"`
 
-	// LostKeys names up to maxLostKeys of the lost uploads.
+	// LostKeys names up to maxNamedKeys of the lost uploads.
 	LostKeys []string `json:"lostKeys,omitempty"`
-	// MismatchedKeys names up to maxLostKeys of the mismatched outputs' uploads.
+	// MismatchedKeys names up to maxNamedKeys of the mismatched outputs' uploads.
 	MismatchedKeys []string `json:"mismatchedKeys,omitempty"`
 	// Kept is true when the run's objects were left in the bucket (--keep,
 	// or results were lost or mismatched and are kept for inspection).
 	Kept bool `json:"kept"`
 }
 
-// maxLostKeys bounds Report.LostKeys and Report.MismatchedKeys.
-const maxLostKeys = 10
+// maxNamedKeys bounds Report.LostKeys and Report.MismatchedKeys.
+const maxNamedKeys = 10
 
 // Percentiles summarises a latency distribution in milliseconds. P90 is
 // omitted from upload latencies, where only p50 and p99 are reported.
