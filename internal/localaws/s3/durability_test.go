@@ -209,8 +209,8 @@ func TestOverwritingAnUnversionedKeyLeavesOneRecordOfTheNewObject(t *testing.T) 
 		t.Fatalf("records = %+v, want the one of the second PUT", recs)
 	}
 	b, _ := h.svc.bucket("bkt")
-	if len(b.keys) != 1 || len(b.objects["k"]) != 1 {
-		t.Errorf("index: keys %q, %d versions of k; want one key with one version", b.keys, len(b.objects["k"]))
+	if b.keys.set.Len() != 1 || len(b.objects["k"]) != 1 {
+		t.Errorf("index: keys %q, %d versions of k; want one key with one version", b.keys.set.Keys(), len(b.objects["k"]))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"testing"
@@ -98,4 +99,63 @@ func BenchmarkServeGetObject1KiB(b *testing.B) {
 func checksumHex(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
+}
+
+// BenchmarkServePutObjectIntoBucketOf measures PutObject of new random keys
+// into a bucket that already holds 0, 100,000 or 1,000,000 keys (put into
+// its index directly, without bodies): the cost of a PUT must not grow
+// with the bucket.
+//
+//	go test ./internal/localaws/s3 -run '^$' -bench ServePutObjectIntoBucketOf -benchtime 5000x
+func BenchmarkServePutObjectIntoBucketOf(b *testing.B) {
+	for _, n := range []int{0, 100_000, 1_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			svc := newBenchHandler(b)
+			bk := svc.buckets["bench"]
+			rng := rand.New(rand.NewPCG(1, uint64(n)))
+			for i := range n {
+				bk.insert(&objectVersion{Key: fmt.Sprintf("objects/%016x", rng.Uint64()), Seq: uint64(i + 1)})
+			}
+			body := bytes.Repeat([]byte("x"), 1024)
+			hdr := sdkPutHeaders(body)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				u := &url.URL{Path: fmt.Sprintf("/bench/objects/%016x", rng.Uint64())}
+				r := &http.Request{Method: http.MethodPut, URL: u, Host: "127.0.0.1:1", Header: hdr, RemoteAddr: "127.0.0.1:2",
+					Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
+				w := &discardResponse{h: http.Header{}}
+				svc.ServeHTTP(w, r)
+				if w.status != http.StatusOK {
+					b.Fatalf("status %d", w.status)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkServeListObjectsV2Delimiter lists a bucket of 1,000,000 keys
+// under 10 top-level prefixes with delimiter "/": one page of 10 common
+// prefixes, which must not take a step per key.
+//
+//	go test ./internal/localaws/s3 -run '^$' -bench ServeListObjectsV2Delimiter
+func BenchmarkServeListObjectsV2Delimiter(b *testing.B) {
+	svc := newBenchHandler(b)
+	bk := svc.buckets["bench"]
+	for i := range 1_000_000 {
+		bk.insert(&objectVersion{Key: fmt.Sprintf("dir%d/%08d", i%10, i), Seq: uint64(i + 1)})
+	}
+	hdr := http.Header{"Authorization": sdkPutHeaders(nil)["Authorization"], "X-Amz-Date": {"20260301T120000Z"},
+		"X-Amz-Content-Sha256": {checksumHex(nil)}}
+	u := &url.URL{Path: "/bench", RawQuery: "list-type=2&delimiter=%2F"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		r := &http.Request{Method: http.MethodGet, URL: u, Host: "127.0.0.1:1", Header: hdr, RemoteAddr: "127.0.0.1:2", Body: http.NoBody}
+		w := &discardResponse{h: http.Header{}}
+		svc.ServeHTTP(w, r)
+		if w.status != http.StatusOK {
+			b.Fatalf("status %d", w.status)
+		}
+	}
 }

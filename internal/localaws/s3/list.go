@@ -44,37 +44,33 @@ func parseListParams(q url.Values, limitName string) (listParams, error) {
 // returns up to p.max live objects and common prefixes in key order, whether
 // more remain, and the last key or prefix returned (the resume point).
 // Keys whose newest version is a delete marker are skipped. Resuming after
-// a common prefix skips every key under it. The caller holds b's read lock.
+// a common prefix skips every key under it, and so does returning one: the
+// walk costs O(log n) per entry returned, not a step per key under a
+// common prefix. The caller holds b's read lock.
 func (b *bucket) listLatest(p listParams, after string) (objs []*objectVersion, prefixes []string, truncated bool, last string) {
-	afterCP := ""
+	c := b.keys.seek(max(p.prefix, after))
 	if cp, ok := commonPrefix(after, p.prefix, p.delimiter); ok && cp == after {
-		afterCP = after
+		c.skipPrefix(after)
 	}
-	i := b.firstKey(max(p.prefix, after))
-	for ; i < len(b.keys); i++ {
-		k := b.keys[i]
+	for c.valid() {
+		k := c.key()
 		if !strings.HasPrefix(k, p.prefix) {
 			break
 		}
-		if k == after || (afterCP != "" && strings.HasPrefix(k, afterCP)) {
-			continue
-		}
 		v := b.objects[k][0]
-		if v.DeleteMarker {
-			continue
-		}
 		cp, isCP := commonPrefix(k, p.prefix, p.delimiter)
-		if isCP && len(prefixes) > 0 && prefixes[len(prefixes)-1] == cp {
-			continue
-		}
-		if len(objs)+len(prefixes) == p.max {
+		switch {
+		case k == after || v.DeleteMarker:
+			c.next()
+		case len(objs)+len(prefixes) == p.max:
 			return objs, prefixes, true, last
-		}
-		if isCP {
+		case isCP:
 			prefixes, last = append(prefixes, cp), cp
-			continue
+			c.skipPrefix(cp)
+		default:
+			objs, last = append(objs, v), k
+			c.next()
 		}
-		objs, last = append(objs, v), k
 	}
 	return objs, prefixes, false, last
 }

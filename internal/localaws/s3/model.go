@@ -27,7 +27,7 @@ type bucket struct {
 	mu       sync.RWMutex
 	meta     bucketMeta
 	objects  map[string][]*objectVersion // by key, newest version first
-	keys     []string                    // keys of objects, sorted
+	keys     keyIndex                    // keys of objects, in order
 	uploads  map[string]*upload          // by upload ID
 	deleted  bool                        // set when DeleteBucket removed it
 	inflight int                         // changes planned but not yet applied
@@ -125,8 +125,7 @@ func (b *bucket) version(key, versionID string) *objectVersion {
 func (b *bucket) insert(v *objectVersion) {
 	vs, ok := b.objects[v.Key]
 	if !ok {
-		i := sort.SearchStrings(b.keys, v.Key)
-		b.keys = slices.Insert(b.keys, i, v.Key)
+		b.keys.add(v.Key)
 	}
 	i := sort.Search(len(vs), func(i int) bool { return vs[i].Seq < v.Seq })
 	b.objects[v.Key] = slices.Insert(vs, i, v)
@@ -145,13 +144,8 @@ func (b *bucket) drop(v *objectVersion) {
 		return
 	}
 	delete(b.objects, v.Key)
-	if j, ok := slices.BinarySearch(b.keys, v.Key); ok {
-		b.keys = slices.Delete(b.keys, j, j+1)
-	}
+	b.keys.remove(v.Key)
 }
-
-// firstKey returns the index in keys of the first key ≥ from.
-func (b *bucket) firstKey(from string) int { return sort.SearchStrings(b.keys, from) }
 
 // A change is a set of version insertions and removals, planned against a
 // bucket's index, written to the store, and then applied to the index.

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -170,5 +172,60 @@ func TestDeletingOneVersionTwiceInABatchKeepsOtherBodies(t *testing.T) {
 	}
 	if got := h.get("twice", "neighbour"); string(got) != "shares the pack" {
 		t.Errorf("neighbour = %q after the batch", got)
+	}
+}
+
+func TestListObjectVersionsPagesThroughCommonPrefixesOnce(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, harnessConfig{})
+	h.createBucket("vcp")
+	setVersioning(t, h, "vcp", types.BucketVersioningStatusEnabled)
+	for _, k := range []string{"a", "a", "d/1", "d/2", "d/2", "d/x/3", "e"} {
+		h.put("vcp", k, []byte(k))
+	}
+	list := func(in *s3.ListObjectVersionsInput, pageSize int32) (entries, prefixes []string) {
+		in.Bucket, in.MaxKeys = aws.String("vcp"), aws.Int32(pageSize)
+		for pages := 0; ; pages++ {
+			if pages > 20 {
+				t.Fatal("ListObjectVersions never stops")
+			}
+			out, err := h.client.ListObjectVersions(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range out.Versions {
+				entries = append(entries, aws.ToString(v.Key))
+			}
+			for _, cp := range out.CommonPrefixes {
+				prefixes = append(prefixes, aws.ToString(cp.Prefix))
+			}
+			if !aws.ToBool(out.IsTruncated) {
+				return entries, prefixes
+			}
+			in.KeyMarker, in.VersionIdMarker = out.NextKeyMarker, out.NextVersionIdMarker
+		}
+	}
+	for name, tc := range map[string]struct {
+		in                s3.ListObjectVersionsInput
+		entries, prefixes []string
+	}{
+		"a delimiter lists d/ once": {in: s3.ListObjectVersionsInput{Delimiter: aws.String("/")},
+			entries: []string{"a", "a", "e"}, prefixes: []string{"d/"}},
+		"under a prefix, nested prefixes once": {in: s3.ListObjectVersionsInput{Prefix: aws.String("d/"), Delimiter: aws.String("/")},
+			entries: []string{"d/1", "d/2", "d/2"}, prefixes: []string{"d/x/"}},
+		"a key marker inside a common prefix skips it": {in: s3.ListObjectVersionsInput{Delimiter: aws.String("/"), KeyMarker: aws.String("d/1")},
+			entries: []string{"e"}},
+		"no delimiter, every version": {in: s3.ListObjectVersionsInput{},
+			entries: []string{"a", "a", "d/1", "d/2", "d/2", "d/x/3", "e"}},
+	} {
+		for _, pageSize := range []int32{1, 1000} {
+			t.Run(fmt.Sprintf("%s, pages of %d", name, pageSize), func(t *testing.T) {
+				in := tc.in
+				entries, prefixes := list(&in, pageSize)
+				if !slices.Equal(entries, tc.entries) || !slices.Equal(prefixes, tc.prefixes) {
+					t.Errorf("versions of %v and prefixes %v, want %v and %v", entries, prefixes, tc.entries, tc.prefixes)
+				}
+			})
+		}
 	}
 }

@@ -61,7 +61,7 @@ func (s *Service) listObjectVersions(rq *request) error {
 	if b.deleted {
 		return errNoSuchBucket(rq.bucket)
 	}
-	count, lastCP := 0, ""
+	count := 0
 	full := func() bool {
 		if count < p.max {
 			return false
@@ -69,37 +69,36 @@ func (s *Service) listObjectVersions(rq *request) error {
 		out.IsTruncated = true
 		return true
 	}
-	for i := b.firstKey(max(p.prefix, keyMarker)); i < len(b.keys); i++ {
-		k := b.keys[i]
+	c := b.keys.seek(max(p.prefix, keyMarker))
+	for c.valid() && !out.IsTruncated {
+		k := c.key()
 		if !strings.HasPrefix(k, p.prefix) {
 			break
 		}
+		if cp, ok := commonPrefix(k, p.prefix, p.delimiter); ok {
+			// Listed once, and not again when the key marker is under it.
+			if keyMarker == "" || !strings.HasPrefix(keyMarker, cp) {
+				if full() {
+					break
+				}
+				out.CommonPrefixes = append(out.CommonPrefixes, commonPrefixEntry{Prefix: p.encode(cp)})
+				out.NextKeyMarker, out.NextVersionIDMarker = p.encode(cp), ""
+				count++
+			}
+			c.skipPrefix(cp)
+			continue
+		}
 		vs := b.objects[k]
 		start := 0
-		if k == keyMarker {
-			if vidMarker == "" {
-				continue
-			}
+		if k == keyMarker { // resume after the version-id marker, or after the key
 			start = len(vs)
 			for j, v := range vs {
-				if v.VersionID == vidMarker {
+				if vidMarker != "" && v.VersionID == vidMarker {
 					start = j + 1
 				}
 			}
 		}
-		if cp, ok := commonPrefix(k, p.prefix, p.delimiter); ok {
-			if cp == lastCP || (keyMarker != "" && strings.HasPrefix(keyMarker, cp)) {
-				continue
-			}
-			if full() {
-				break
-			}
-			out.CommonPrefixes = append(out.CommonPrefixes, commonPrefixEntry{Prefix: p.encode(cp)})
-			out.NextKeyMarker, out.NextVersionIDMarker, lastCP = p.encode(cp), "", cp
-			count++
-			continue
-		}
-		for j := start; j < len(vs) && !out.IsTruncated; j++ {
+		for j := start; j < len(vs); j++ {
 			if full() {
 				break
 			}
@@ -107,9 +106,7 @@ func (s *Service) listObjectVersions(rq *request) error {
 			out.NextKeyMarker, out.NextVersionIDMarker = p.encode(k), vs[j].VersionID
 			count++
 		}
-		if out.IsTruncated {
-			break
-		}
+		c.next()
 	}
 	if !out.IsTruncated {
 		out.NextKeyMarker, out.NextVersionIDMarker = "", ""
