@@ -2,7 +2,8 @@
 # Proves that the local AWS speaks real AWS to clients that are not ours:
 # drives it with the AWS CLI v1 (botocore; SQS over JSON) and Debian's AWS CLI
 # v2 (SQS over the query protocol) — S3 (multipart cp, sync, ls, s3api), SQS,
-# SNS, IAM and CloudWatch Logs (including `aws logs tail`).
+# SNS, IAM, Lambda resource policies with S3 notifications to a function,
+# and CloudWatch Logs (including `aws logs tail`).
 #
 # Usage: scripts/awscli-compat.sh [path/to/edasctl]
 # Needs: curl, and at least one of `aws` (v1) on PATH or /usr/bin/aws (v2).
@@ -85,6 +86,20 @@ run_suite() { # run_suite LABEL AWS-BINARY
   check "$label iam put-role-policy" "${a[@]}" iam put-role-policy --role-name "compat-$sfx" --policy-name p --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}'
   check "$label iam get-role-policy" "${a[@]}" iam get-role-policy --role-name "compat-$sfx" --policy-name p
   check "$label iam delete-role-policy" "${a[@]}" iam delete-role-policy --role-name "compat-$sfx" --policy-name p
+
+  # A function S3 may invoke (AddPermission), named in a bucket's
+  # notification configuration. The package's bootstrap is never run here.
+  local fn="compat-$sfx" role="arn:aws:iam::000000000000:role/compat-$sfx"
+  python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1], "w"); i = zipfile.ZipInfo("bootstrap"); i.external_attr = 0o755 << 16; z.writestr(i, "#!/bin/sh\n"); z.close()' "$work/fn.zip"
+  check "$label lambda create-function" "${a[@]}" lambda create-function --function-name "$fn" --runtime provided.al2023 --role "$role" --handler bootstrap --zip-file "fileb://$work/fn.zip"
+  check "$label lambda add-permission" "${a[@]}" lambda add-permission --function-name "$fn" --statement-id s3 --action lambda:InvokeFunction --principal s3.amazonaws.com --source-arn "arn:aws:s3:::compat-$sfx-fn" --source-account 000000000000
+  check "$label lambda get-policy" bash -c "'$aws' --endpoint-url $endpoint lambda get-policy --function-name $fn | grep -q s3.amazonaws.com"
+  check "$label s3 mb for a function" "${a[@]}" s3 mb "s3://compat-$sfx-fn"
+  check "$label s3api put-bucket-notification-configuration to a function" "${a[@]}" s3api put-bucket-notification-configuration --bucket "compat-$sfx-fn" --notification-configuration "{\"LambdaFunctionConfigurations\":[{\"LambdaFunctionArn\":\"arn:aws:lambda:us-east-1:000000000000:function:$fn\",\"Events\":[\"s3:ObjectCreated:*\"]}]}"
+  check "$label s3api get-bucket-notification-configuration" bash -c "'$aws' --endpoint-url $endpoint s3api get-bucket-notification-configuration --bucket compat-$sfx-fn | grep -q function:$fn"
+  check "$label lambda remove-permission" "${a[@]}" lambda remove-permission --function-name "$fn" --statement-id s3
+  check "$label s3 rb the function's bucket" "${a[@]}" s3 rb "s3://compat-$sfx-fn"
+  check "$label lambda delete-function" "${a[@]}" lambda delete-function --function-name "$fn"
   check "$label iam delete-role" "${a[@]}" iam delete-role --role-name "compat-$sfx"
 
   local now

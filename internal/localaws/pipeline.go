@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/edasctl/edasctl/internal/localaws/lambda"
 	"github.com/edasctl/edasctl/internal/localaws/policy"
 	"github.com/edasctl/edasctl/internal/localaws/s3"
 	"github.com/edasctl/edasctl/internal/localaws/service"
@@ -42,6 +43,8 @@ type pipeline struct {
 	s3  *s3.Service
 	sns *sns.Service
 	sqs *sqs.Service
+	// lambda is set once the functions exist, before start.
+	lambda *lambda.Service
 
 	ctx    context.Context
 	cancel context.CancelFunc

@@ -63,6 +63,13 @@ func (p *pipeline) onObjectCreated(tx *store.Tx, ev s3.ObjectCreated) error {
 			}
 		}
 	}
+	for _, f := range cfg.Functions {
+		if s3.Matches(f.Events, f.Filter, event, ev.Key) {
+			if err := add("lambda", f.FunctionArn, f.ID); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -243,8 +250,11 @@ func (p *pipeline) forgetOutbox(keys []string) {
 	})
 }
 
-// deliverS3 hands a notification to a queue destination (topic
-// destinations are published in runs by drainS3).
+// deliverS3 hands a notification to a queue or function destination
+// (topic destinations are published in runs by drainS3). A function gets
+// the event as an asynchronous invocation, as S3 invokes it
+// (https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html), stored
+// before the notification leaves the outbox.
 func (p *pipeline) deliverS3(n s3Notification) error {
 	switch n.Destination {
 	case "sqs":
@@ -252,6 +262,11 @@ func (p *pipeline) deliverS3(n s3Notification) error {
 			return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
 		}
 		return undeliverableIfRefused(p.sqs.SendFromService(p.ctx, n.ARN, n.Message, nil))
+	case "lambda":
+		if err := p.s3MayInvoke(n.Bucket, n.ARN); err != nil {
+			return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
+		}
+		return undeliverableIfRefused(p.lambda.InvokeAsyncFromService(n.ARN, []byte(n.Message)))
 	}
 	return fmt.Errorf("%w: unknown destination %q", sns.ErrUndeliverable, n.Destination)
 }
@@ -282,6 +297,20 @@ func (p *pipeline) s3MaySend(bucket, queueARN string) error {
 	}, "Permissions on the destination queue do not allow S3 to publish notifications from this bucket")
 }
 
+// s3MayInvoke checks that functionARN names a function whose
+// resource-based policy (AddPermission) lets s3.amazonaws.com invoke it for
+// bucket in this account.
+func (p *pipeline) s3MayInvoke(bucket, functionARN string) error {
+	doc, arn, ok := p.lambda.Policy(functionARN)
+	if !ok {
+		return errors.New("the function does not exist")
+	}
+	return p.allows(doc, policy.Request{
+		Principal: policy.Service("s3.amazonaws.com"), Action: "lambda:InvokeFunction", Resource: arn,
+		Context: map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + bucket}, "aws:SourceAccount": {p.env.Account}},
+	}, "The function's resource-based policy does not allow S3 to invoke it for this bucket")
+}
+
 // validateNotification is S3's PutBucketNotificationConfiguration check:
 // every destination must exist and let S3 in, else InvalidArgument
 // "Unable to validate the following destination configurations" naming each
@@ -307,7 +336,9 @@ func (p *pipeline) validateNotification(bucket, region string, cfg *s3.Notificat
 		}
 	}
 	for _, f := range cfg.Functions {
-		fail(f.FunctionArn, errors.New("Lambda destinations are not supported by the local AWS; use a topic or a queue"))
+		if err := p.s3MayInvoke(bucket, f.FunctionArn); err != nil {
+			fail(f.FunctionArn, err)
+		}
 	}
 	if n > 0 {
 		return e
@@ -316,8 +347,13 @@ func (p *pipeline) validateNotification(bucket, region string, cfg *s3.Notificat
 }
 
 // sendTestEvents is S3's hook once a notification configuration is stored:
-// each destination gets an s3:TestEvent (AWS-RULES S7). A failure is
-// logged: the configuration stands, as on AWS.
+// each topic and queue gets an s3:TestEvent (AWS-RULES S7); functions get
+// none, S3 only checks their permission ("it first verifies that any
+// Amazon SNS or Amazon SQS destination exists … by sending a test
+// notification. In the case of Lambda destinations, Amazon S3 verifies
+// that the Lambda function permissions grant Amazon S3 permission to
+// invoke the function", https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html).
+// A failure is logged: the configuration stands, as on AWS.
 func (p *pipeline) sendTestEvents(bucket string, cfg s3.NotificationConfiguration) {
 	test := s3TestEvent(bucket, awsproto.NewRequestID(), p.env.Clock.Now())
 	for _, t := range cfg.Topics {

@@ -64,6 +64,7 @@ func (s *Server) addServices(env service.Env) error {
 		return err
 	}
 	s.closers = append(s.closers, fns.Close)
+	p.lambda = fns
 	mappings, err := esm.New(env, esm.Options{CreatingDelay: s.opts.realism.MappingCreating},
 		esmQueues{p.sqs}, esmFunctions{fns}, esmPermissions{iamSvc})
 	if err != nil {

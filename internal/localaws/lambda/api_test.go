@@ -306,25 +306,11 @@ func TestFunctionConcurrency_isPutReadAndDeleted(t *testing.T) {
 }
 
 func TestFunctions_surviveARestartAndStillRun(t *testing.T) {
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	first := newHarness(t, harnessConfig{dataDir: dir, st: st})
+	first, restart := newDurableHarness(t)
 	first.create(t, "durable", testZip(t), func(in *awslambda.CreateFunctionInput) {
 		in.Environment = &types.Environment{Variables: map[string]string{"KEPT": "yes"}}
 	})
-	first.srv.Close()
-	first.svc.Close()
-	st.Close()
-
-	st2, err := store.Open(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st2.Close() })
-	second := newHarness(t, harnessConfig{dataDir: dir, st: st2})
+	second := restart()
 	list, err := second.client.ListFunctions(context.Background(), &awslambda.ListFunctionsInput{})
 	if err != nil || len(list.Functions) != 1 || aws.ToString(list.Functions[0].FunctionName) != "durable" {
 		t.Fatalf("ListFunctions after restart = %v, %v", list, err)

@@ -3,6 +3,7 @@ package lambda
 import (
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -43,9 +44,10 @@ type function struct {
 	Reserved      *int32 // reserved concurrency, nil when unset
 	RevisionID    string
 	LastModified  time.Time
-	PendingUntil  time.Time // State is Pending before this instant
-	UpdatingUntil time.Time // LastUpdateStatus is InProgress before this instant
-	Generation    int64     // changes whenever running instances become stale
+	PendingUntil  time.Time    // State is Pending before this instant
+	UpdatingUntil time.Time    // LastUpdateStatus is InProgress before this instant
+	Generation    int64        // changes whenever running instances become stale
+	Permissions   []permission // the resource-based policy's statements, in the order added
 }
 
 // clone returns a copy of f that shares nothing mutable with it.
@@ -54,6 +56,7 @@ func (f *function) clone() *function {
 	c.Architectures = append([]string(nil), f.Architectures...)
 	c.Env = maps.Clone(f.Env)
 	c.Tags = maps.Clone(f.Tags)
+	c.Permissions = slices.Clone(f.Permissions)
 	if f.Reserved != nil {
 		r := *f.Reserved
 		c.Reserved = &r

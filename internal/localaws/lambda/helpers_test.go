@@ -340,3 +340,26 @@ func readAll(t *testing.T, r io.ReadCloser) string {
 	}
 	return string(b)
 }
+
+// newDurableHarness returns a harness whose state lives in a store in a
+// fresh data directory, and a function that stops it and returns a new
+// harness on the same directory, as after a restart of the local AWS.
+func newDurableHarness(t *testing.T) (*harness, func() *harness) {
+	t.Helper()
+	dir := t.TempDir()
+	open := func() *harness {
+		st, err := store.Open(filepath.Join(dir, "db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return newHarness(t, harnessConfig{dataDir: dir, st: st})
+	}
+	h := open()
+	return h, func() *harness {
+		h.srv.Close()
+		h.svc.Close()
+		h.st.Close()
+		return open()
+	}
+}

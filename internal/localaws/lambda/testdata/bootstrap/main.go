@@ -101,6 +101,8 @@ func handle(ev event, raw []byte, h http.Header) (out, fail string) {
 		}
 		return fmt.Sprintf(`{"pid":%d}`, os.Getpid()), ""
 	}
+	// Any other event (an S3 notification, say) is printed as it came.
+	fmt.Printf("event %s\n", raw)
 	return `"unknown op"`, ""
 }
 

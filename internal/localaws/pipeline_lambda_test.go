@@ -1,0 +1,217 @@
+package localaws
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+)
+
+var (
+	testRuntimeOnce sync.Once
+	testRuntimeZip  []byte
+	testRuntimeErr  error
+)
+
+// testRuntime zips the Lambda test runtime (lambda/testdata/bootstrap,
+// which prints any event it does not know as "event <json>"), built once.
+func testRuntime(t *testing.T) []byte {
+	t.Helper()
+	testRuntimeOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "localaws-runtime-")
+		if err != nil {
+			testRuntimeErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		bin := filepath.Join(dir, "bootstrap")
+		cmd := exec.Command("go", "build", "-o", bin, "./lambda/testdata/bootstrap")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			testRuntimeErr = errors.New("build the test runtime: " + err.Error() + "\n" + string(out))
+			return
+		}
+		data, err := os.ReadFile(bin)
+		if err != nil {
+			testRuntimeErr = err
+			return
+		}
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		h := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate}
+		h.SetMode(0o755)
+		w, _ := zw.CreateHeader(h)
+		w.Write(data)
+		testRuntimeErr = zw.Close()
+		testRuntimeZip = buf.Bytes()
+	})
+	if testRuntimeErr != nil {
+		t.Fatal(testRuntimeErr)
+	}
+	return testRuntimeZip
+}
+
+// s3ToLambda is a bucket and a function running the test runtime, set up
+// through the SDK as a user of S3 → Lambda notifications does.
+type s3ToLambda struct {
+	cfg           aws.Config
+	s3c           *s3.Client
+	fns           *lambda.Client
+	bucket, fnARN string
+}
+
+func newS3ToLambda(t *testing.T, cfg aws.Config) *s3ToLambda {
+	t.Helper()
+	ctx := context.Background()
+	x := &s3ToLambda{cfg: cfg, s3c: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),
+		fns: lambda.NewFromConfig(cfg), bucket: "lambda-events"}
+	if _, err := x.s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(x.bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	role, err := iam.NewFromConfig(cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("on-upload"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := x.fns.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("on-upload"),
+		Runtime: lambdatypes.RuntimeProvidedal2023, Role: role.Role.Arn, Code: &lambdatypes.FunctionCode{ZipFile: testRuntime(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.fnARN = aws.ToString(fn.FunctionArn)
+	if err := lambda.NewFunctionActiveV2Waiter(x.fns).Wait(ctx, &lambda.GetFunctionInput{FunctionName: fn.FunctionArn}, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func (x *s3ToLambda) permit(t *testing.T, sourceBucket string) {
+	t.Helper()
+	if _, err := x.fns.AddPermission(context.Background(), &lambda.AddPermissionInput{FunctionName: aws.String(x.fnARN),
+		StatementId: aws.String("s3-" + sourceBucket), Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("s3.amazonaws.com"),
+		SourceArn: aws.String("arn:aws:s3:::" + sourceBucket), SourceAccount: aws.String(DefaultAccount)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (x *s3ToLambda) notify(ctx context.Context) error {
+	_, err := x.s3c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+		Bucket: aws.String(x.bucket),
+		NotificationConfiguration: &s3types.NotificationConfiguration{LambdaFunctionConfigurations: []s3types.LambdaFunctionConfiguration{{
+			Id: aws.String("to-fn"), LambdaFunctionArn: aws.String(x.fnARN), Events: []s3types.Event{"s3:ObjectCreated:*"},
+			Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{{Name: "suffix", Value: aws.String(".txt")}}}},
+		}}},
+	})
+	return err
+}
+
+// events waits until the function's log holds n "event" lines and
+// returns them.
+func (x *s3ToLambda) events(t *testing.T, n int) []string {
+	t.Helper()
+	logs := cloudwatchlogs.NewFromConfig(x.cfg)
+	var lines []string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		lines = nil
+		out, err := logs.FilterLogEvents(context.Background(), &cloudwatchlogs.FilterLogEventsInput{
+			LogGroupName: aws.String("/aws/lambda/on-upload"), FilterPattern: aws.String(`"event "`)})
+		var rnf interface{ ErrorCode() string }
+		if errors.As(err, &rnf) && rnf.ErrorCode() == "ResourceNotFoundException" {
+			continue // no invocation yet
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range out.Events {
+			lines = append(lines, aws.ToString(e.Message))
+		}
+		if len(lines) >= n {
+			return lines
+		}
+	}
+	t.Fatalf("the function logged %d events, want %d: %q", len(lines), n, lines)
+	return nil
+}
+
+func TestUploadInvokesAFunctionThatLetsS3InvokeIt(t *testing.T) {
+	_, srv := newTestServer(t)
+	x := newS3ToLambda(t, awsConfig(srv))
+	x.permit(t, x.bucket)
+	ctx := context.Background()
+	if err := x.notify(ctx); err != nil {
+		t.Fatalf("PutBucketNotificationConfiguration: %v", err)
+	}
+	got, err := x.s3c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String(x.bucket)})
+	if err != nil || len(got.LambdaFunctionConfigurations) != 1 || aws.ToString(got.LambdaFunctionConfigurations[0].LambdaFunctionArn) != x.fnARN {
+		t.Fatalf("GetBucketNotificationConfiguration = %+v, %v; want the function", got, err)
+	}
+	for _, key := range []string{"notes/a b.txt", "notes/skipped.jpg"} {
+		if _, err := x.s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(x.bucket), Key: aws.String(key), Body: strings.NewReader("hi")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines := x.events(t, 1)
+	// S3 sends no s3:TestEvent to a function; the .jpg matched no filter.
+	time.Sleep(200 * time.Millisecond)
+	if lines = x.events(t, 1); len(lines) != 1 {
+		t.Fatalf("events %q, want only the .txt upload's", lines)
+	}
+	for _, want := range []string{`"eventSource":"aws:s3"`, `"eventName":"ObjectCreated:Put"`, `"key":"notes/a+b.txt"`,
+		`"configurationId":"to-fn"`, `"name":"lambda-events"`} {
+		if !strings.Contains(lines[0], want) {
+			t.Errorf("event %s lacks %s", lines[0], want)
+		}
+	}
+}
+
+func TestNotificationToAFunctionIsRefusedWithoutItsPermission(t *testing.T) {
+	_, srv := newTestServer(t)
+	x := newS3ToLambda(t, awsConfig(srv))
+	x.permit(t, "some-other-bucket")
+	err := x.notify(context.Background())
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidArgument" || !strings.Contains(apiErr.ErrorMessage(), "Unable to validate the following destination configurations") {
+		t.Fatalf("error = %v, want InvalidArgument: Unable to validate the following destination configurations", err)
+	}
+}
+
+func TestNotificationsToAFunctionStopWhenItsPermissionIsRemoved(t *testing.T) {
+	_, srv := newTestServer(t)
+	x := newS3ToLambda(t, awsConfig(srv))
+	x.permit(t, x.bucket)
+	ctx := context.Background()
+	if err := x.notify(ctx); err != nil {
+		t.Fatal(err)
+	}
+	put := func(key string) {
+		if _, err := x.s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(x.bucket), Key: aws.String(key), Body: strings.NewReader("hi")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("first.txt")
+	x.events(t, 1)
+	if _, err := x.fns.RemovePermission(ctx, &lambda.RemovePermissionInput{FunctionName: aws.String(x.fnARN), StatementId: aws.String("s3-" + x.bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	put("second.txt")
+	time.Sleep(300 * time.Millisecond)
+	if lines := x.events(t, 1); len(lines) != 1 || strings.Contains(lines[0], "second.txt") {
+		t.Fatalf("events %q: the upload after the permission was removed reached the function", lines)
+	}
+}
