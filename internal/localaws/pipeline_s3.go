@@ -22,9 +22,10 @@ import (
 // This file is the S3 side of the pipeline: the notification outbox written
 // with each object, its dispatcher, and the checks S3 makes of destinations.
 
-// onObjectCreated is S3's hook: inside the transaction that records the
-// object, it writes one outbox entry per matching destination.
-func (p *pipeline) onObjectCreated(tx *store.Tx, ev s3.ObjectCreated) error {
+// onObjectEvent is S3's hook: inside the transaction that records an
+// object's creation or removal, it writes one outbox entry per matching
+// destination.
+func (p *pipeline) onObjectEvent(tx *store.Tx, ev s3.ObjectEvent) error {
 	// The configuration comes with the event: the hook runs inside the
 	// store's transaction and must not lock the bucket.
 	cfg := ev.Notification
@@ -105,9 +106,9 @@ func (p *pipeline) loadOutbox() error {
 	return nil
 }
 
-// onObjectVisible is S3's hook once an object is readable: its
-// notifications may go.
-func (p *pipeline) onObjectVisible(ev s3.ObjectCreated) {
+// onObjectVisible is S3's hook once an event's change is readable (the
+// object there, or gone): its notifications may go.
+func (p *pipeline) onObjectVisible(ev s3.ObjectEvent) {
 	p.hidden.Lock()
 	_, had := p.hidden.keys[objectID(ev)]
 	delete(p.hidden.keys, objectID(ev))
@@ -117,7 +118,7 @@ func (p *pipeline) onObjectVisible(ev s3.ObjectCreated) {
 	}
 }
 
-func objectID(ev s3.ObjectCreated) string { return ev.Bucket + "\x00" + ev.Sequencer }
+func objectID(ev s3.ObjectEvent) string { return ev.Bucket + "\x00" + ev.Sequencer }
 
 // hiddenKeys returns the outbox keys whose objects are not yet readable.
 func (p *pipeline) hiddenKeys() map[string]bool {

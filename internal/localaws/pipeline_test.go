@@ -205,3 +205,48 @@ func TestAcknowledgedUploadIsDeliveredAfterRestart(t *testing.T) {
 		t.Fatalf("after restart got %q, want the notification of uploads/late.txt", body)
 	}
 }
+
+func TestDeletesNotifyAQueueWithS3sObjectRemovedEvents(t *testing.T) {
+	_, srv := newTestServer(t)
+	f := newFanout(t, awsConfig(srv), true, false)
+	ctx := context.Background()
+	// The queue takes S3's events directly.
+	if _, err := f.sqsc.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(f.queueURL), Attributes: map[string]string{
+		"Policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"` + f.queueARN + `","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::` + f.bucket + `"}}}]}`}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s3c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+		Bucket: aws.String(f.bucket),
+		NotificationConfiguration: &s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{
+			Id: aws.String("removed"), QueueArn: aws.String(f.queueARN), Events: []s3types.Event{"s3:ObjectRemoved:*"}}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.receiveBodies(t, 1) // the s3:TestEvent
+	if _, err := f.s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(f.bucket), Key: aws.String("old report.txt"), Body: strings.NewReader("x")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s3c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(f.bucket), Key: aws.String("old report.txt")}); err != nil {
+		t.Fatal(err)
+	}
+	body := f.receiveBodies(t, 1)[0] // the PUT matched no configuration
+	var ev struct {
+		Records []struct {
+			EventName string `json:"eventName"`
+			S3        struct {
+				ConfigurationID string         `json:"configurationId"`
+				Object          map[string]any `json:"object"`
+			} `json:"s3"`
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &ev); err != nil || len(ev.Records) != 1 {
+		t.Fatalf("message %s (%v), want one S3 record", body, err)
+	}
+	r := ev.Records[0]
+	_, hasSize := r.S3.Object["size"]
+	_, hasETag := r.S3.Object["eTag"]
+	if r.EventName != "ObjectRemoved:Delete" || r.S3.ConfigurationID != "removed" || r.S3.Object["key"] != "old+report.txt" ||
+		r.S3.Object["sequencer"] == nil || hasSize || hasETag {
+		t.Fatalf("record = %s, want ObjectRemoved:Delete of old+report.txt with a sequencer and no size or eTag", body)
+	}
+}

@@ -46,10 +46,13 @@ type s3EventRecord struct {
 			} `json:"ownerIdentity"`
 			ARN string `json:"arn"`
 		} `json:"bucket"`
+		// Object has no size and no eTag in an ObjectRemoved event, as
+		// in S3's (confirmed against AWS in
+		// https://github.com/aws-powertools/powertools-lambda-python/issues/4156).
 		Object struct {
 			Key       string `json:"key"`
-			Size      int64  `json:"size"`
-			ETag      string `json:"eTag"`
+			Size      *int64 `json:"size,omitempty"`
+			ETag      string `json:"eTag,omitempty"`
 			VersionID string `json:"versionId,omitempty"`
 			Sequencer string `json:"sequencer"`
 		} `json:"object"`
@@ -58,7 +61,7 @@ type s3EventRecord struct {
 
 // s3EventMessage renders ev, matched by the configuration entry
 // configurationID, as the JSON message S3 publishes.
-func s3EventMessage(ev s3.ObjectCreated, configurationID, account string) string {
+func s3EventMessage(ev s3.ObjectEvent, configurationID, account string) string {
 	var r s3EventRecord
 	r.EventVersion = "2.1"
 	r.EventSource = "aws:s3"
@@ -75,8 +78,10 @@ func s3EventMessage(ev s3.ObjectCreated, configurationID, account string) string
 	r.S3.Bucket.OwnerIdentity.PrincipalID = account
 	r.S3.Bucket.ARN = "arn:aws:s3:::" + ev.Bucket
 	r.S3.Object.Key = EncodeEventKey(ev.Key)
-	r.S3.Object.Size = ev.Size
-	r.S3.Object.ETag = ev.ETag
+	if !ev.Removed() {
+		size := ev.Size
+		r.S3.Object.Size, r.S3.Object.ETag = &size, ev.ETag
+	}
 	r.S3.Object.VersionID = ev.VersionID
 	r.S3.Object.Sequencer = ev.Sequencer
 	data, _ := json.Marshal(s3Event{Records: []s3EventRecord{r}})

@@ -33,7 +33,7 @@ func (s *Server) addServices(env service.Env) error {
 	}
 	s.services["sns"] = p.sns
 
-	if p.s3, err = s3.New(env, s3.Options{OnObjectCreated: p.onObjectCreated, OnObjectVisible: p.onObjectVisible,
+	if p.s3, err = s3.New(env, s3.Options{OnObjectEvent: p.onObjectEvent, OnObjectVisible: p.onObjectVisible,
 		ValidateNotification: p.validateNotification, OnNotificationConfigured: p.sendTestEvents}); err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func (s *Service) completeMultipartUpload(rq *request, uploadID string) error {
 		return err
 	}
 	defer b.lockKey(rq.key).Unlock()
-	var ev ObjectCreated
+	var ev ObjectEvent
 	plan := func(c *change) error {
 		if b.uploads[uploadID] != u {
 			return errNoSuchUpload(uploadID)

@@ -3,6 +3,8 @@ package s3
 import (
 	"encoding/xml"
 	"net/http"
+
+	"github.com/edasctl/edasctl/internal/localaws/store"
 )
 
 // maxDeleteKeys is the most keys one DeleteObjects request may name
@@ -13,6 +15,10 @@ const maxDeleteKeys = 1000
 type deleted struct {
 	versionID    string // the version removed or the delete marker created; "" without versioning
 	deleteMarker bool   // a delete marker was created or removed
+	// event is the notification the deletion makes (EventDelete,
+	// EventDeleteMarkerCreated) or "" for none, and seq its sequencer.
+	event string
+	seq   uint64
 }
 
 // deleteKey applies DeleteObject's semantics to key in b, recording the
@@ -32,20 +38,20 @@ func (s *Service) deleteKey(b *bucket, c *change, key, versionID string) (delete
 			return deleted{versionID: versionID}, nil
 		}
 		c.remove(v)
-		return deleted{versionID: versionID, deleteMarker: v.DeleteMarker}, nil
+		return deleted{versionID: versionID, deleteMarker: v.DeleteMarker, event: EventDelete, seq: s.seq.Add(1)}, nil
 	}
 	if b.meta.Versioning == "" {
 		if old := b.version(key, nullVersion); old != nil {
 			c.remove(old)
 		}
-		return deleted{}, nil
+		return deleted{event: EventDelete, seq: s.seq.Add(1)}, nil
 	}
 	marker := &objectVersion{Key: key, DeleteMarker: true, VersionID: nullVersion, Seq: s.seq.Add(1), Modified: s.env.Clock.Now().UTC()}
 	if b.meta.Versioning == versioningEnabled {
 		marker.VersionID = newVersionID()
 	}
 	c.place(b, marker)
-	return deleted{versionID: marker.VersionID, deleteMarker: true}, nil
+	return deleted{versionID: marker.VersionID, deleteMarker: true, event: EventDeleteMarkerCreated, seq: marker.Seq}, nil
 }
 
 // deleteObject serves DeleteObject: 204 whether or not the key existed.
@@ -56,11 +62,17 @@ func (s *Service) deleteObject(rq *request) error {
 	}
 	defer b.lockKey(rq.key).Unlock()
 	var res deleted
+	var evs []ObjectEvent
 	err = s.mutate(b, func(c *change) error {
 		var err error
-		res, err = s.deleteKey(b, c, rq.key, rq.q.Get("versionId"))
-		return err
-	}, nil, nil)
+		if res, err = s.deleteKey(b, c, rq.key, rq.q.Get("versionId")); err != nil {
+			return err
+		}
+		if ev, ok := s.removalEvent(rq, b, rq.key, res); ok {
+			evs = append(evs, ev)
+		}
+		return nil
+	}, s.emitter(&evs), s.shower(&evs))
 	if err != nil {
 		return err
 	}
@@ -129,6 +141,7 @@ func (s *Service) deleteObjects(rq *request) error {
 	}
 	defer b.lockKeys(keys...)()
 	var out deleteResult
+	var evs []ObjectEvent
 	err = s.mutate(b, func(c *change) error {
 		// A key and version named twice is deleted once and reported twice.
 		type target struct{ key, versionID string }
@@ -148,6 +161,9 @@ func (s *Service) deleteObjects(rq *request) error {
 					continue
 				}
 				done[t] = res
+				if ev, ok := s.removalEvent(rq, b, o.Key, res); ok {
+					evs = append(evs, ev)
+				}
 			}
 			if req.Quiet {
 				continue
@@ -159,11 +175,33 @@ func (s *Service) deleteObjects(rq *request) error {
 			out.Deleted = append(out.Deleted, entry)
 		}
 		return nil
-	}, nil, nil)
+	}, s.emitter(&evs), s.shower(&evs))
 	if err != nil {
 		return err
 	}
 	return writeXML(rq.w, out)
+}
+
+// emitter returns the store step of mutate that hands the events *evs
+// holds (filled by the plan) to OnObjectEvent, or nil without the hook.
+func (s *Service) emitter(evs *[]ObjectEvent) func(*store.Tx) error {
+	if s.opts.OnObjectEvent == nil {
+		return nil
+	}
+	return func(tx *store.Tx) error { return s.emitAll(tx, *evs) }
+}
+
+// shower returns the after step of mutate that reports the events *evs
+// holds as visible, or nil without the hook.
+func (s *Service) shower(evs *[]ObjectEvent) func() {
+	if s.opts.OnObjectVisible == nil {
+		return nil
+	}
+	return func() {
+		for _, ev := range *evs {
+			s.visible(ev)
+		}
+	}
 }
 
 // hasChecksumHeader reports whether h carries a flexible checksum value or

@@ -137,10 +137,10 @@ func TestObjectCreatedHookRunsInTheObjectsTransaction(t *testing.T) {
 	ctx := context.Background()
 	var (
 		mu     sync.Mutex
-		events []ObjectCreated
+		events []ObjectEvent
 	)
 	fail := false
-	h := newHarness(t, harnessConfig{opts: Options{OnObjectCreated: func(tx *store.Tx, ev ObjectCreated) error {
+	h := newHarness(t, harnessConfig{opts: Options{OnObjectEvent: func(tx *store.Tx, ev ObjectEvent) error {
 		if fail {
 			return errors.New("outbox full")
 		}

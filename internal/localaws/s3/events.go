@@ -10,7 +10,7 @@ import (
 	"github.com/edasctl/edasctl/internal/localaws/store"
 )
 
-// Event names of ObjectCreated, as S3 names them in notifications
+// Event names of ObjectEvent, as S3 names them in notifications
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html).
 // EventPost belongs to browser POST uploads, which this service does not
 // serve, so it is never emitted.
@@ -19,17 +19,26 @@ const (
 	EventPost     = "ObjectCreated:Post"
 	EventCopy     = "ObjectCreated:Copy"
 	EventComplete = "ObjectCreated:CompleteMultipartUpload"
+	// EventDelete is a key deleted in a bucket without versioning
+	// (whether or not it held an object: S3 answers 204 either way) or a
+	// version, object or delete marker, deleted by its version ID.
+	EventDelete = "ObjectRemoved:Delete"
+	// EventDeleteMarkerCreated is a delete marker that a delete without a
+	// version ID put on a key of a versioned (or suspended) bucket.
+	EventDeleteMarkerCreated = "ObjectRemoved:DeleteMarkerCreated"
 )
 
-// An ObjectCreated describes an object that a request created; it carries
-// what an S3 event notification record needs
+// An ObjectEvent describes an object that a request created or removed; it
+// carries what an S3 event notification record needs
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
-type ObjectCreated struct {
-	EventName string    // one of EventPut, EventPost, EventCopy, EventComplete
-	Time      time.Time // the object's Last-Modified
+type ObjectEvent struct {
+	EventName string    // one of the Event… names
+	Time      time.Time // the object's Last-Modified, or when it was removed
 	Region    string    // the bucket's region
 	Bucket    string
 	Key       string // not URL-encoded
+	// Size and ETag describe a created object; removal events carry
+	// neither, as S3's do not.
 	Size      int64
 	ETag      string // without quotes, as notifications carry it
 	VersionID string // "" unless the bucket's versioning is enabled
@@ -45,9 +54,10 @@ type ObjectCreated struct {
 	Notification NotificationConfiguration
 }
 
-// objectCreated builds the event for v, which rq created in bucket b.
-func (s *Service) objectCreated(rq *request, b *bucket, v *objectVersion, name string) ObjectCreated {
-	ev := ObjectCreated{
+// objectCreated builds the event for v, which rq created in bucket b (or,
+// for removalEvent, which stands for what rq removed).
+func (s *Service) objectCreated(rq *request, b *bucket, v *objectVersion, name string) ObjectEvent {
+	ev := ObjectEvent{
 		EventName: name, Time: v.Modified, Region: b.region, Bucket: b.name, Key: v.Key, Size: v.Size,
 		ETag: strings.Trim(v.ETag, `"`), Sequencer: fmt.Sprintf("%016X", v.Seq), RequestID: rq.id,
 	}
@@ -65,9 +75,9 @@ func (s *Service) objectCreated(rq *request, b *bucket, v *objectVersion, name s
 
 // event builds the event of v, which rq created in b; b.mu must be held
 // (the plan phase of mutate), as it reads the bucket's configuration.
-func (s *Service) event(rq *request, b *bucket, v *objectVersion, name string) ObjectCreated {
-	if s.opts.OnObjectCreated == nil {
-		return ObjectCreated{}
+func (s *Service) event(rq *request, b *bucket, v *objectVersion, name string) ObjectEvent {
+	if s.opts.OnObjectEvent == nil {
+		return ObjectEvent{}
 	}
 	ev := s.objectCreated(rq, b, v, name)
 	ev.Notification = b.notification()
@@ -88,12 +98,38 @@ func (b *bucket) notification() NotificationConfiguration {
 	return b.notif
 }
 
-// emit calls the OnObjectCreated hook inside tx with ev (built by event).
-func (s *Service) emit(tx *store.Tx, ev ObjectCreated) error {
-	if s.opts.OnObjectCreated == nil || ev.EventName == "" {
+// Removed reports whether ev is an ObjectRemoved event.
+func (ev ObjectEvent) Removed() bool { return strings.HasPrefix(ev.EventName, "ObjectRemoved:") }
+
+// removalEvent builds the event of d, a deletion of key that rq made in
+// b, or returns false when d calls for none (a version ID that named no
+// version); b.mu must be held, as it reads the bucket's configuration.
+func (s *Service) removalEvent(rq *request, b *bucket, key string, d deleted) (ObjectEvent, bool) {
+	if s.opts.OnObjectEvent == nil || d.event == "" {
+		return ObjectEvent{}, false
+	}
+	ev := s.objectCreated(rq, b, &objectVersion{Key: key, VersionID: d.versionID, Seq: d.seq, Modified: s.env.Clock.Now().UTC()}, d.event)
+	ev.Size, ev.ETag = 0, ""
+	ev.Notification = b.notification()
+	return ev, true
+}
+
+// emitAll calls the OnObjectEvent hook inside tx with each of evs.
+func (s *Service) emitAll(tx *store.Tx, evs []ObjectEvent) error {
+	for _, ev := range evs {
+		if err := s.emit(tx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// emit calls the OnObjectEvent hook inside tx with ev (built by event).
+func (s *Service) emit(tx *store.Tx, ev ObjectEvent) error {
+	if s.opts.OnObjectEvent == nil || ev.EventName == "" {
 		return nil
 	}
-	if err := s.opts.OnObjectCreated(tx, ev); err != nil {
+	if err := s.opts.OnObjectEvent(tx, ev); err != nil {
 		return fmt.Errorf("hand off %s event: %w", ev.EventName, err)
 	}
 	return nil
@@ -140,7 +176,7 @@ func (s *Service) BucketOwnerAccount(bucket string) (account, region string, ok 
 
 // visible calls the OnObjectVisible hook with ev, once the object it
 // describes is readable; a zero ev (no hook ran) is ignored.
-func (s *Service) visible(ev ObjectCreated) {
+func (s *Service) visible(ev ObjectEvent) {
 	if s.opts.OnObjectVisible != nil && ev.EventName != "" {
 		s.opts.OnObjectVisible(ev)
 	}

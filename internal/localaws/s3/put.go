@@ -259,7 +259,7 @@ func latestKey(v *objectVersion) string {
 // in one store transaction before the index shows it.
 func (s *Service) commitObject(rq *request, b *bucket, v *objectVersion, event string, cond func(*objectVersion) error) error {
 	defer b.lockKey(v.Key).Unlock()
-	var ev *ObjectCreated // set by plan when the OnObjectCreated hook needs one
+	var ev *ObjectEvent // set by plan when the OnObjectEvent hook needs one
 	plan := func(c *change) error {
 		if cond != nil {
 			if err := cond(b.latest(v.Key)); err != nil {
@@ -273,13 +273,13 @@ func (s *Service) commitObject(rq *request, b *bucket, v *objectVersion, event s
 		v.Seq = s.seq.Add(1)
 		v.Modified = s.env.Clock.Now().UTC()
 		c.place(b, v)
-		if s.opts.OnObjectCreated != nil {
+		if s.opts.OnObjectEvent != nil {
 			e := s.event(rq, b, v, event)
 			ev = &e
 		}
 		return nil
 	}
-	if s.opts.OnObjectCreated == nil { // no event: neither hook has anything to do
+	if s.opts.OnObjectEvent == nil { // no event: neither hook has anything to do
 		return s.mutate(b, plan, nil, nil)
 	}
 	return s.mutate(b, plan, func(tx *store.Tx) error { return s.emit(tx, *ev) }, func() { s.visible(*ev) })

@@ -20,26 +20,27 @@ import (
 // Options are the in-process hooks of the S3 service for the pipeline
 // wiring. The zero value is valid.
 type Options struct {
-	// OnObjectCreated, when set, is called for every object that PutObject,
-	// CopyObject or CompleteMultipartUpload creates, inside the store
-	// transaction that records the object: whatever it writes to tx (an
-	// outbox row) commits atomically with the object, and the object is
-	// visible and acknowledged only after that commit. A non-nil error
+	// OnObjectEvent, when set, is called for every object that PutObject,
+	// CopyObject or CompleteMultipartUpload creates, and for every key or
+	// version that DeleteObject or DeleteObjects removes or hides behind a
+	// delete marker, inside the store transaction that records the change:
+	// whatever it writes to tx (an outbox row) commits atomically with it,
+	// and the change is visible and acknowledged only after that commit. A non-nil error
 	// aborts the request with a 500 and the object is not created. The
 	// transaction may be shared with other requests and retried alone if
 	// it fails, so the hook may run more than once for one object and must
 	// have no effect outside tx. It runs under the key's lock (not the
 	// bucket's): it may read NotificationConfiguration, nothing else.
-	OnObjectCreated func(tx *store.Tx, ev ObjectCreated) error
+	OnObjectEvent func(tx *store.Tx, ev ObjectEvent) error
 
-	// OnObjectVisible, when set, is called once per created object after the
-	// object became readable — after the commit that made it durable — with
-	// the event OnObjectCreated saw. A hand-off written by OnObjectCreated
+	// OnObjectVisible, when set, is called once per event after its change
+	// became readable (the object there, or gone) — after the commit that
+	// made it durable — with the event OnObjectEvent saw. A hand-off written by OnObjectEvent
 	// must not be delivered before this call, or a consumer could read the
 	// notification before the object (S3 has read-after-write consistency).
 	// It runs under the bucket's lock and must not call back into the
 	// Service.
-	OnObjectVisible func(ev ObjectCreated)
+	OnObjectVisible func(ev ObjectEvent)
 
 	// ValidateNotification, when set, vets a notification configuration
 	// before PutBucketNotificationConfiguration stores it (S3 checks that
