@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
@@ -124,8 +125,7 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	r := newRunner(opts, st, consumer, id,
-		s3.NewFromConfig(st.AWS, awsenv.S3Options(st.AWS)), cloudwatchlogs.NewFromConfig(st.AWS))
+	r := newRunner(opts, st, consumer, id, newS3Client(st.AWS), cloudwatchlogs.NewFromConfig(st.AWS))
 	if err := r.checkBucket(ctx); err != nil {
 		return err
 	}
@@ -172,3 +172,18 @@ func newRunID(now time.Time) (string, error) {
 
 // errNotDeployed is the cause when the stack's bucket does not exist.
 var errNotDeployed = errors.New("not deployed")
+
+// newS3Client returns the S3 client bench uploads and reads with: edasctl's
+// (awsenv.S3Options), except that a request checksum is computed only where
+// S3 requires one (DeleteObjects), not for every PutObject as the SDK does
+// by default since S3 module v1.74.1
+// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-dataintegrity.html).
+// bench verifies every upload end to end instead: the SHA-256 of the
+// content it sent against the one in the object's catalog entry. The
+// per-upload CRC32 would repeat that check at the cost of CPU that the
+// pipeline being measured shares on a local run.
+func newS3Client(cfg aws.Config) *s3.Client {
+	return s3.NewFromConfig(cfg, awsenv.S3Options(cfg), func(o *s3.Options) {
+		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+	})
+}
