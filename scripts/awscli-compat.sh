@@ -2,7 +2,8 @@
 # Proves that the local AWS speaks real AWS to clients that are not ours:
 # drives it with the AWS CLI v1 (botocore; SQS over JSON) and Debian's AWS CLI
 # v2 (SQS over the query protocol) — S3 (multipart cp, sync, ls, s3api), SQS,
-# SNS, IAM, Lambda resource policies with S3 notifications to a function,
+# SNS, IAM, Lambda resource policies with S3 notifications to a function and
+# asynchronous invocation settings,
 # and CloudWatch Logs (including `aws logs tail`).
 #
 # Usage: scripts/awscli-compat.sh [path/to/edasctl]
@@ -98,6 +99,8 @@ run_suite() { # run_suite LABEL AWS-BINARY
   check "$label s3api put-bucket-notification-configuration to a function" "${a[@]}" s3api put-bucket-notification-configuration --bucket "compat-$sfx-fn" --notification-configuration "{\"LambdaFunctionConfigurations\":[{\"LambdaFunctionArn\":\"arn:aws:lambda:us-east-1:000000000000:function:$fn\",\"Events\":[\"s3:ObjectCreated:*\"]}]}"
   check "$label s3api get-bucket-notification-configuration" bash -c "'$aws' --endpoint-url $endpoint s3api get-bucket-notification-configuration --bucket compat-$sfx-fn | grep -q function:$fn"
   check "$label lambda remove-permission" "${a[@]}" lambda remove-permission --function-name "$fn" --statement-id s3
+  check "$label lambda put-function-event-invoke-config" "${a[@]}" lambda put-function-event-invoke-config --function-name "$fn" --maximum-retry-attempts 0 --maximum-event-age-in-seconds 3600
+  check "$label lambda get-function-event-invoke-config" bash -c "'$aws' --endpoint-url $endpoint lambda get-function-event-invoke-config --function-name $fn | grep -q 3600"
   check "$label s3 rb the function's bucket" "${a[@]}" s3 rb "s3://compat-$sfx-fn"
   check "$label lambda delete-function" "${a[@]}" lambda delete-function --function-name "$fn"
   check "$label iam delete-role" "${a[@]}" iam delete-role --role-name "compat-$sfx"

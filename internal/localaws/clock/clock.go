@@ -77,3 +77,11 @@ func (f *Fake) Advance(d time.Duration) {
 	}
 	f.waiters = kept
 }
+
+// Waiting returns how many timers from After have not fired yet: a test
+// can wait for a goroutine to be asleep before it advances the clock.
+func (f *Fake) Waiting() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.waiters)
+}

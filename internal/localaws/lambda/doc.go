@@ -16,4 +16,11 @@
 // becomes CloudWatch Logs events, with Lambda's START, END and REPORT lines,
 // through a LogSink. Functions, their code and accepted asynchronous
 // invocations survive a restart on the same data directory.
+//
+// Asynchronous invocations (Invoke with Event, and S3's notifications) are
+// retried as Lambda retries them: twice, one and then two minutes apart, or
+// as the function's event invoke configuration says (eventinvoke.go);
+// destinations for their records are not supported. A function's
+// resource-based policy (AddPermission, permission.go) is what S3 checks
+// before it notifies the function.
 package lambda

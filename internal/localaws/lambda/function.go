@@ -44,10 +44,11 @@ type function struct {
 	Reserved      *int32 // reserved concurrency, nil when unset
 	RevisionID    string
 	LastModified  time.Time
-	PendingUntil  time.Time    // State is Pending before this instant
-	UpdatingUntil time.Time    // LastUpdateStatus is InProgress before this instant
-	Generation    int64        // changes whenever running instances become stale
-	Permissions   []permission // the resource-based policy's statements, in the order added
+	PendingUntil  time.Time          // State is Pending before this instant
+	UpdatingUntil time.Time          // LastUpdateStatus is InProgress before this instant
+	Generation    int64              // changes whenever running instances become stale
+	Permissions   []permission       // the resource-based policy's statements, in the order added
+	EventInvoke   *eventInvokeConfig // asynchronous invocation settings; nil: Lambda's defaults
 }
 
 // clone returns a copy of f that shares nothing mutable with it.
@@ -57,6 +58,10 @@ func (f *function) clone() *function {
 	c.Env = maps.Clone(f.Env)
 	c.Tags = maps.Clone(f.Tags)
 	c.Permissions = slices.Clone(f.Permissions)
+	if f.EventInvoke != nil {
+		e := *f.EventInvoke
+		c.EventInvoke = &e
+	}
 	if f.Reserved != nil {
 		r := *f.Reserved
 		c.Reserved = &r

@@ -1,0 +1,197 @@
+package lambda
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/edasctl/edasctl/internal/localaws/awsproto"
+)
+
+// How Lambda retries an asynchronous invocation whose function failed
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html):
+// "If the function returns an error, by default Lambda attempts to run it
+// two more times, with a one-minute wait between the first two attempts,
+// and two minutes between the second and third attempts. Function errors
+// include errors returned by the function's code and errors returned by the
+// function's runtime, such as timeouts." An event is kept at most six hours
+// by default. PutFunctionEventInvokeConfig changes both: 0–2 retries, an age
+// of 60 s to 6 h.
+const (
+	defaultRetryAttempts = 2
+	defaultMaxEventAge   = 6 * time.Hour
+	minEventAgeSeconds   = 60
+	maxEventAgeSeconds   = 21600
+)
+
+// retryDelay is the wait before retry n (1, 2).
+func retryDelay(n int) time.Duration { return time.Duration(n) * time.Minute }
+
+// An eventInvokeConfig is a function's asynchronous invocation settings
+// (https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html);
+// nil fields take Lambda's defaults.
+type eventInvokeConfig struct {
+	MaximumRetryAttempts     *int32 `json:",omitempty"`
+	MaximumEventAgeInSeconds *int32 `json:",omitempty"`
+	LastModified             time.Time
+}
+
+// retries returns how many times a failed event is retried.
+func (c *eventInvokeConfig) retries() int {
+	if c == nil || c.MaximumRetryAttempts == nil {
+		return defaultRetryAttempts
+	}
+	return int(*c.MaximumRetryAttempts)
+}
+
+// maxAge returns how long an event may wait for its next attempt.
+func (c *eventInvokeConfig) maxAge() time.Duration {
+	if c == nil || c.MaximumEventAgeInSeconds == nil {
+		return defaultMaxEventAge
+	}
+	return time.Duration(*c.MaximumEventAgeInSeconds) * time.Second
+}
+
+// eventInvokeInput is the body of Put and UpdateFunctionEventInvokeConfig.
+type eventInvokeInput struct {
+	MaximumRetryAttempts     *int32
+	MaximumEventAgeInSeconds *int32
+	DestinationConfig        *struct {
+		OnSuccess, OnFailure *struct{ Destination string }
+	}
+}
+
+// validate checks the input against the API's constraints. Destinations
+// are refused: the local AWS does not send invocation records anywhere,
+// and accepting them would drop what a user expects to receive.
+func (in *eventInvokeInput) validate() error {
+	if r := in.MaximumRetryAttempts; r != nil && (*r < 0 || *r > defaultRetryAttempts) {
+		return validationError(*r, "maximumRetryAttempts", "Member must have value less than or equal to 2")
+	}
+	if a := in.MaximumEventAgeInSeconds; a != nil && (*a < minEventAgeSeconds || *a > maxEventAgeSeconds) {
+		return validationError(*a, "maximumEventAgeInSeconds", "Member must have value between 60 and 21600")
+	}
+	if d := in.DestinationConfig; d != nil && ((d.OnSuccess != nil && d.OnSuccess.Destination != "") || (d.OnFailure != nil && d.OnFailure.Destination != "")) {
+		return invalidParameter("The local AWS does not send asynchronous invocation records to destinations; leave DestinationConfig out.")
+	}
+	return nil
+}
+
+// eventInvokeOutput is the FunctionEventInvokeConfig shape.
+type eventInvokeOutput struct {
+	FunctionArn              string
+	LastModified             float64 // epoch seconds, as Lambda's timestamp
+	MaximumRetryAttempts     *int32  `json:",omitempty"`
+	MaximumEventAgeInSeconds *int32  `json:",omitempty"`
+	DestinationConfig        struct {
+		OnSuccess, OnFailure struct{}
+	}
+}
+
+func (s *Service) eventInvokeOutput(fn *function) eventInvokeOutput {
+	c := fn.EventInvoke
+	return eventInvokeOutput{FunctionArn: functionARN(fn.Region, s.env.Account, fn.Name) + ":" + versionLatest,
+		LastModified:         float64(c.LastModified.UnixMilli()) / 1000,
+		MaximumRetryAttempts: c.MaximumRetryAttempts, MaximumEventAgeInSeconds: c.MaximumEventAgeInSeconds}
+}
+
+// putEventInvokeConfig serves PutFunctionEventInvokeConfig (merge false:
+// the settings become exactly those given) and
+// UpdateFunctionEventInvokeConfig (merge true: settings not given stay).
+func (s *Service) putEventInvokeConfig(merge bool) handlerFunc {
+	op := "PutFunctionEventInvokeConfig"
+	if merge {
+		op = "UpdateFunctionEventInvokeConfig"
+	}
+	return func(w http.ResponseWriter, r *http.Request, reqID string) error {
+		fn, err := s.lookup(r, r.PathValue("name"))
+		if err != nil {
+			return err
+		}
+		var in eventInvokeInput
+		if err := readRequest(r, maxConfigBody, op, &in); err != nil {
+			return err
+		}
+		if err := in.validate(); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if fn = s.fns[fn.Name]; fn == nil {
+			return notFound(functionARN(s.region(r), s.env.Account, r.PathValue("name")))
+		}
+		next := fn.clone()
+		c := eventInvokeConfig{}
+		if merge && fn.EventInvoke != nil {
+			c = *fn.EventInvoke
+		}
+		if in.MaximumRetryAttempts != nil || !merge {
+			c.MaximumRetryAttempts = in.MaximumRetryAttempts
+		}
+		if in.MaximumEventAgeInSeconds != nil || !merge {
+			c.MaximumEventAgeInSeconds = in.MaximumEventAgeInSeconds
+		}
+		c.LastModified = s.env.Clock.Now().UTC()
+		next.EventInvoke = &c
+		if err := s.saveLocked(next); err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, s.eventInvokeOutput(next), reqID)
+	}
+}
+
+// noEventInvokeConfig is GetFunctionEventInvokeConfig's error for a function
+// without settings.
+func noEventInvokeConfig(fn *function, account string) error {
+	return awsproto.Errorf(http.StatusNotFound, CodeNotFound, "The function %s doesn't have an EventInvokeConfig",
+		functionARN(fn.Region, account, fn.Name)+":"+versionLatest)
+}
+
+// getEventInvokeConfig serves GetFunctionEventInvokeConfig.
+func (s *Service) getEventInvokeConfig(w http.ResponseWriter, r *http.Request, reqID string) error {
+	fn, err := s.lookup(r, r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	if fn.EventInvoke == nil {
+		return noEventInvokeConfig(fn, s.env.Account)
+	}
+	return writeJSON(w, http.StatusOK, s.eventInvokeOutput(fn), reqID)
+}
+
+// listEventInvokeConfigs serves ListFunctionEventInvokeConfigs: the
+// function's one configuration ($LATEST; the local AWS publishes no
+// versions or aliases), or none.
+func (s *Service) listEventInvokeConfigs(w http.ResponseWriter, r *http.Request, reqID string) error {
+	fn, err := s.lookup(r, r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	out := struct{ FunctionEventInvokeConfigs []eventInvokeOutput }{[]eventInvokeOutput{}}
+	if fn.EventInvoke != nil {
+		out.FunctionEventInvokeConfigs = append(out.FunctionEventInvokeConfigs, s.eventInvokeOutput(fn))
+	}
+	return writeJSON(w, http.StatusOK, out, reqID)
+}
+
+// deleteEventInvokeConfig serves DeleteFunctionEventInvokeConfig: the
+// defaults apply again.
+func (s *Service) deleteEventInvokeConfig(w http.ResponseWriter, r *http.Request, reqID string) error {
+	fn, err := s.lookup(r, r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if fn = s.fns[fn.Name]; fn == nil {
+		return notFound(functionARN(s.region(r), s.env.Account, r.PathValue("name")))
+	}
+	if fn.EventInvoke == nil {
+		return noEventInvokeConfig(fn, s.env.Account)
+	}
+	next := fn.clone()
+	next.EventInvoke = nil
+	if err := s.saveLocked(next); err != nil {
+		return err
+	}
+	return writeEmpty(w, http.StatusNoContent, reqID)
+}
