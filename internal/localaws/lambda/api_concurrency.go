@@ -26,8 +26,8 @@ func (s *Service) putConcurrency(w http.ResponseWriter, r *http.Request, reqID s
 	want := *in.ReservedConcurrentExecutions
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if fn = s.fns[fn.Name]; fn == nil {
-		return notFound(functionARN(s.region(r), s.env.Account, r.PathValue("name")))
+	if fn, err = s.currentLocked(r, fn); err != nil {
+		return err
 	}
 	total := int64(want)
 	for name, other := range s.fns {
@@ -65,8 +65,8 @@ func (s *Service) deleteConcurrency(w http.ResponseWriter, r *http.Request, reqI
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if fn = s.fns[fn.Name]; fn == nil {
-		return notFound(functionARN(s.region(r), s.env.Account, r.PathValue("name")))
+	if fn, err = s.currentLocked(r, fn); err != nil {
+		return err
 	}
 	next := fn.clone()
 	next.Reserved = nil

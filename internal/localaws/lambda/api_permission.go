@@ -43,8 +43,8 @@ func (s *Service) addPermission(w http.ResponseWriter, r *http.Request, reqID st
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if fn = s.fns[fn.Name]; fn == nil {
-		return notFound(functionARN(s.region(r), s.env.Account, r.PathValue("name")))
+	if fn, err = s.currentLocked(r, fn); err != nil {
+		return err
 	}
 	if in.RevisionId != nil && *in.RevisionId != fn.RevisionID {
 		return preconditionFailed()
@@ -106,8 +106,8 @@ func (s *Service) removePermission(w http.ResponseWriter, r *http.Request, reqID
 	sid := r.PathValue("sid")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if fn = s.fns[fn.Name]; fn == nil {
-		return notFound(functionARN(s.region(r), s.env.Account, r.PathValue("name")))
+	if fn, err = s.currentLocked(r, fn); err != nil {
+		return err
 	}
 	if rev := r.URL.Query().Get("RevisionId"); rev != "" && rev != fn.RevisionID {
 		return preconditionFailed()

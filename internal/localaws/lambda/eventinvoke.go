@@ -116,8 +116,8 @@ func (s *Service) putEventInvokeConfig(merge bool) handlerFunc {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if fn = s.fns[fn.Name]; fn == nil {
-			return notFound(functionARN(s.region(r), s.env.Account, r.PathValue("name")))
+		if fn, err = s.currentLocked(r, fn); err != nil {
+			return err
 		}
 		next := fn.clone()
 		c := eventInvokeConfig{}
@@ -182,8 +182,8 @@ func (s *Service) deleteEventInvokeConfig(w http.ResponseWriter, r *http.Request
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if fn = s.fns[fn.Name]; fn == nil {
-		return notFound(functionARN(s.region(r), s.env.Account, r.PathValue("name")))
+	if fn, err = s.currentLocked(r, fn); err != nil {
+		return err
 	}
 	if fn.EventInvoke == nil {
 		return noEventInvokeConfig(fn, s.env.Account)

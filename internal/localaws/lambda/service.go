@@ -321,3 +321,13 @@ func (s *Service) poolFor(name string) (*pool, error) {
 	}
 	return p, nil
 }
+
+// currentLocked returns the stored function that fn (found by lookup) is
+// now: an update may have replaced it meanwhile, a delete removed it. The
+// caller holds s.mu.
+func (s *Service) currentLocked(r *http.Request, fn *function) (*function, error) {
+	if cur := s.fns[fn.Name]; cur != nil {
+		return cur, nil
+	}
+	return nil, notFound(functionARN(s.region(r), s.env.Account, r.PathValue("name")))
+}
