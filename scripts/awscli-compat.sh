@@ -3,7 +3,7 @@
 # drives it with the AWS CLI v1 (botocore; SQS over JSON) and Debian's AWS CLI
 # v2 (SQS over the query protocol) — S3 (multipart cp, sync, ls, s3api), SQS,
 # SNS, IAM, Lambda resource policies with S3 notifications to a function and
-# asynchronous invocation settings,
+# asynchronous invocation settings, an SQS mapping with an event filter,
 # and CloudWatch Logs (including `aws logs tail`).
 #
 # Usage: scripts/awscli-compat.sh [path/to/edasctl]
@@ -99,10 +99,20 @@ run_suite() { # run_suite LABEL AWS-BINARY
   check "$label s3api put-bucket-notification-configuration to a function" "${a[@]}" s3api put-bucket-notification-configuration --bucket "compat-$sfx-fn" --notification-configuration "{\"LambdaFunctionConfigurations\":[{\"LambdaFunctionArn\":\"arn:aws:lambda:us-east-1:000000000000:function:$fn\",\"Events\":[\"s3:ObjectCreated:*\"]}]}"
   check "$label s3api get-bucket-notification-configuration" bash -c "'$aws' --endpoint-url $endpoint s3api get-bucket-notification-configuration --bucket compat-$sfx-fn | grep -q function:$fn"
   check "$label lambda remove-permission" "${a[@]}" lambda remove-permission --function-name "$fn" --statement-id s3
+  # An SQS mapping with an event filter (the role may read the queue).
+  check "$label iam attach-role-policy" "${a[@]}" iam attach-role-policy --role-name "compat-$sfx" --policy-arn arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole
+  check "$label sqs create-queue for a mapping" "${a[@]}" sqs create-queue --queue-name "compat-$sfx-esm"
+  local esm
+  esm=$("${a[@]}" lambda create-event-source-mapping --function-name "$fn" --event-source-arn "arn:aws:sqs:us-east-1:000000000000:compat-$sfx-esm" --filter-criteria '{"Filters":[{"Pattern":"{\"body\":{\"kind\":[\"keep\"]}}"}]}' --query UUID --output text 2>/dev/null || true)
+  check "$label lambda create-event-source-mapping with a filter" test -n "$esm"
+  check "$label lambda get-event-source-mapping" bash -c "'$aws' --endpoint-url $endpoint lambda get-event-source-mapping --uuid '$esm' | grep -q FilterCriteria"
+  check "$label lambda delete-event-source-mapping" "${a[@]}" lambda delete-event-source-mapping --uuid "$esm"
+  check "$label iam detach-role-policy" "${a[@]}" iam detach-role-policy --role-name "compat-$sfx" --policy-arn arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole
   check "$label lambda put-function-event-invoke-config" "${a[@]}" lambda put-function-event-invoke-config --function-name "$fn" --maximum-retry-attempts 0 --maximum-event-age-in-seconds 3600
   check "$label lambda get-function-event-invoke-config" bash -c "'$aws' --endpoint-url $endpoint lambda get-function-event-invoke-config --function-name $fn | grep -q 3600"
   check "$label s3 rb the function's bucket" "${a[@]}" s3 rb "s3://compat-$sfx-fn"
   check "$label lambda delete-function" "${a[@]}" lambda delete-function --function-name "$fn"
+  check "$label sqs delete-queue of the mapping" bash -c "'$aws' --endpoint-url $endpoint sqs delete-queue --queue-url \$('$aws' --endpoint-url $endpoint sqs get-queue-url --queue-name compat-$sfx-esm --query QueueUrl --output text)"
   check "$label iam delete-role" "${a[@]}" iam delete-role --role-name "compat-$sfx"
 
   local now

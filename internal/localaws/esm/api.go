@@ -17,18 +17,19 @@ import (
 // (https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingConfiguration.html).
 // Timestamps are epoch seconds, as restJson1 sends them.
 type configuration struct {
-	UUID                           string         `json:"UUID"`
-	EventSourceArn                 string         `json:"EventSourceArn"`
-	EventSourceMappingArn          string         `json:"EventSourceMappingArn"`
-	FunctionArn                    string         `json:"FunctionArn"`
-	BatchSize                      int            `json:"BatchSize"`
-	MaximumBatchingWindowInSeconds int            `json:"MaximumBatchingWindowInSeconds"`
-	FunctionResponseTypes          []string       `json:"FunctionResponseTypes"`
-	ScalingConfig                  *scalingConfig `json:"ScalingConfig,omitempty"`
-	State                          string         `json:"State"`
-	StateTransitionReason          string         `json:"StateTransitionReason"`
-	LastModified                   float64        `json:"LastModified"`
-	LastProcessingResult           string         `json:"LastProcessingResult"`
+	UUID                           string          `json:"UUID"`
+	EventSourceArn                 string          `json:"EventSourceArn"`
+	EventSourceMappingArn          string          `json:"EventSourceMappingArn"`
+	FunctionArn                    string          `json:"FunctionArn"`
+	BatchSize                      int             `json:"BatchSize"`
+	MaximumBatchingWindowInSeconds int             `json:"MaximumBatchingWindowInSeconds"`
+	FunctionResponseTypes          []string        `json:"FunctionResponseTypes"`
+	ScalingConfig                  *scalingConfig  `json:"ScalingConfig,omitempty"`
+	FilterCriteria                 *filterCriteria `json:"FilterCriteria,omitempty"`
+	State                          string          `json:"State"`
+	StateTransitionReason          string          `json:"StateTransitionReason"`
+	LastModified                   float64         `json:"LastModified"`
+	LastProcessingResult           string          `json:"LastProcessingResult"`
 }
 
 type scalingConfig struct {
@@ -37,14 +38,17 @@ type scalingConfig struct {
 
 // request is the body of Create and Update (the fields SQS mappings use;
 // others are accepted and ignored, as they do not apply to SQS).
+// FilterCriteria replaces the mapping's filters; {"Filters": []} removes
+// them.
 type request struct {
-	EventSourceArn                 *string        `json:"EventSourceArn"`
-	FunctionName                   *string        `json:"FunctionName"`
-	BatchSize                      *int           `json:"BatchSize"`
-	MaximumBatchingWindowInSeconds *int           `json:"MaximumBatchingWindowInSeconds"`
-	Enabled                        *bool          `json:"Enabled"`
-	FunctionResponseTypes          *[]string      `json:"FunctionResponseTypes"`
-	ScalingConfig                  *scalingConfig `json:"ScalingConfig"`
+	EventSourceArn                 *string         `json:"EventSourceArn"`
+	FunctionName                   *string         `json:"FunctionName"`
+	BatchSize                      *int            `json:"BatchSize"`
+	MaximumBatchingWindowInSeconds *int            `json:"MaximumBatchingWindowInSeconds"`
+	Enabled                        *bool           `json:"Enabled"`
+	FunctionResponseTypes          *[]string       `json:"FunctionResponseTypes"`
+	ScalingConfig                  *scalingConfig  `json:"ScalingConfig"`
+	FilterCriteria                 *filterCriteria `json:"FilterCriteria"`
 }
 
 func (s *Service) render(m *mapping) configuration {
@@ -58,6 +62,7 @@ func (s *Service) render(m *mapping) configuration {
 		StateTransitionReason:          m.StateTransitionReason,
 		LastModified:                   float64(m.LastModified.UnixMilli()) / 1000,
 		LastProcessingResult:           m.LastProcessingResult,
+		FilterCriteria:                 criteria(m.FilterPatterns),
 	}
 	if m.MaximumConcurrency > 0 {
 		n := m.MaximumConcurrency
@@ -155,6 +160,13 @@ func apply(m *mapping, req request) error {
 	}
 	if req.FunctionResponseTypes != nil {
 		m.ResponseTypes = append([]string{}, (*req.FunctionResponseTypes)...)
+	}
+	if req.FilterCriteria != nil {
+		patterns, err := req.FilterCriteria.patterns()
+		if err != nil {
+			return err
+		}
+		m.FilterPatterns = patterns
 	}
 	if req.ScalingConfig != nil {
 		m.MaximumConcurrency = 0

@@ -327,3 +327,51 @@ func TestMappingsSurviveRestart(t *testing.T) {
 	h2.q.add(queueARN, "after-restart")
 	waitInvoked(t, h2)
 }
+
+func TestFilterCriteriaDeleteWhatNoFilterMatchesWithoutAnInvocation(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	pattern := `{"body":{"kind":["keep"],"n":[{"numeric":[">",1]}]}}`
+	out := h.create(t, &lambda.CreateEventSourceMappingInput{BatchSize: aws.Int32(10),
+		FilterCriteria: &lambdatypes.FilterCriteria{Filters: []lambdatypes.Filter{{Pattern: aws.String(pattern)}, {Pattern: aws.String(`{"body":["plain ok"]}`)}}}})
+	if fc := out.FilterCriteria; fc == nil || len(fc.Filters) != 2 || aws.ToString(fc.Filters[0].Pattern) != pattern {
+		t.Fatalf("FilterCriteria = %+v, want the two patterns", out.FilterCriteria)
+	}
+	h.q.add(queueARN, `{"kind":"keep","n":2}`, `{"kind":"keep","n":1}`, `{"kind":"drop","n":5}`, `plain text`, `plain ok`)
+	waitInvoked(t, h)
+	waitResult(t, h, aws.ToString(out.UUID), "OK")
+	deadline := time.Now().Add(5 * time.Second)
+	for len(h.q.deletedIDs()) < 5 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if d := h.q.deletedIDs(); len(d) != 5 {
+		t.Fatalf("deleted %v, want all five: two processed, three dropped by the filters", d)
+	}
+	var bodies []string
+	for _, ev := range h.fns.snapshot() {
+		for _, r := range ev.Records {
+			bodies = append(bodies, r.Body)
+		}
+	}
+	slices.Sort(bodies)
+	if !slices.Equal(bodies, []string{`plain ok`, `{"kind":"keep","n":2}`}) {
+		t.Fatalf("the function got %q, want only the two messages a filter matches", bodies)
+	}
+}
+
+func TestFilterCriteriaAreValidatedAndRemovedByAnEmptyList(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	ctx := context.Background()
+	_, err := h.client.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{EventSourceArn: aws.String(queueARN),
+		FunctionName: aws.String("edas-catalog"), FilterCriteria: &lambdatypes.FilterCriteria{Filters: []lambdatypes.Filter{{Pattern: aws.String(`{"body":"not a list"}`)}}}})
+	var bad *lambdatypes.InvalidParameterValueException
+	if !errors.As(err, &bad) || !strings.Contains(aws.ToString(bad.Message), "Invalid filter pattern definition") {
+		t.Fatalf("a pattern whose value is not a list: %v, want InvalidParameterValueException", err)
+	}
+	out := h.create(t, &lambda.CreateEventSourceMappingInput{
+		FilterCriteria: &lambdatypes.FilterCriteria{Filters: []lambdatypes.Filter{{Pattern: aws.String(`{"body":{"a":["b"]}}`)}}}})
+	up, err := h.client.UpdateEventSourceMapping(ctx, &lambda.UpdateEventSourceMappingInput{UUID: out.UUID,
+		FilterCriteria: &lambdatypes.FilterCriteria{Filters: []lambdatypes.Filter{}}})
+	if err != nil || up.FilterCriteria != nil {
+		t.Fatalf("UpdateEventSourceMapping with no filters = %+v, %v; want the filters gone", up.FilterCriteria, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -145,3 +146,10 @@ func (f *fakeFunctions) InvokeSync(ctx context.Context, name string, payload []b
 type allowAll struct{ denied map[string]bool }
 
 func (a allowAll) Allowed(_, action, _ string) bool { return !a.denied[action] }
+
+// snapshot returns the events the functions got so far.
+func (f *fakeFunctions) snapshot() []events.SQSEvent {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.events)
+}

@@ -72,6 +72,7 @@ type mapping struct {
 	BatchingWindowSeconds int       `json:"batchingWindowSeconds"`
 	MaximumConcurrency    int       `json:"maximumConcurrency,omitempty"`
 	ResponseTypes         []string  `json:"responseTypes,omitempty"`
+	FilterPatterns        []string  `json:"filterPatterns,omitempty"` // FilterCriteria's patterns (filter.go)
 	Enabled               bool      `json:"enabled"`
 	Created               time.Time `json:"created"`
 	LastModified          time.Time `json:"lastModified"`

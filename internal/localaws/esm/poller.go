@@ -151,11 +151,26 @@ func (s *Service) collect(ctx context.Context, m *mapping) (batch []Message, ful
 	return batch, full, nil
 }
 
-// process invokes the function with batch and deletes the messages that
+// process deletes the messages the mapping's filters drop (filter.go),
+// invokes the function with the others and deletes the messages that
 // succeeded: all of them on success, none on a function error, all but the
 // listed ones with ReportBatchItemFailures (L6). An invocation error leaves
 // the batch to reappear after the visibility timeout (L7).
 func (s *Service) process(ctx context.Context, m *mapping, batch []Message) {
+	batch, dropped := split(m.FilterPatterns, batch)
+	if len(dropped) > 0 {
+		handles := make([]string, len(dropped))
+		for i, msg := range dropped {
+			handles[i] = msg.ReceiptHandle
+		}
+		if err := s.q.DeleteBatch(m.EventSourceARN, handles); err != nil {
+			s.env.Log.Warn("event source mapping: delete of filtered messages failed", "uuid", m.UUID, "messages", len(handles), "err", err)
+		}
+	}
+	if len(batch) == 0 {
+		s.record(m.UUID, "OK")
+		return
+	}
 	payload, err := json.Marshal(s.event(m, batch))
 	if err != nil {
 		s.record(m.UUID, "PROBLEM: "+err.Error())

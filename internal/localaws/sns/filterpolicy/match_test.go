@@ -254,3 +254,22 @@ func TestPrunedBodyMatchesAsTheWholeBodyDoes(t *testing.T) {
 		}
 	}
 }
+
+func TestEventPatternsHaveLambdasLimitsNotSNSs(t *testing.T) {
+	// Six keys and more than 150 value combinations: too much for an SNS
+	// policy, fine for a Lambda event pattern.
+	doc := `{"body":{"a":["1","2","3"],"b":["1","2","3"],"c":["1","2","3"],"d":["1","2","3"],"e":["1","2","3"],"f":["1","2","3"]}}`
+	if _, err := Parse(doc, MessageBody); err == nil {
+		t.Fatal("SNS accepted a policy of six keys")
+	}
+	p, err := ParseEventPattern(doc)
+	if err != nil {
+		t.Fatalf("ParseEventPattern: %v", err)
+	}
+	if !p.MatchBody(`{"body":{"a":"1","b":"2","c":"3","d":"1","e":"2","f":"3"}}`) || p.MatchBody(`{"body":{"a":"4"}}`) {
+		t.Fatal("the event pattern does not match as a body policy does")
+	}
+	if _, err := ParseEventPattern(`{"body":["` + strings.Repeat("x", 4096) + `"]}`); err == nil {
+		t.Fatal("a pattern over 4,096 characters was accepted")
+	}
+}

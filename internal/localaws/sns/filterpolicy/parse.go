@@ -100,7 +100,31 @@ func Parse(doc string, scope Scope) (*Policy, error) {
 	if scope != MessageAttributes && scope != MessageBody {
 		return nil, errorf("unknown scope %q", scope)
 	}
-	if len(doc) > maxPolicyBytes {
+	return parse(doc, scope, snsLimits)
+}
+
+// ParseEventPattern parses a Lambda event filter pattern: the same grammar
+// as a MessageBody policy, matched against an event record as a body is,
+// within Lambda's limits instead of SNS's (a pattern of at most 4,096
+// characters; no limit on keys, value combinations or nesting,
+// https://docs.aws.amazon.com/lambda/latest/api/API_Filter.html). Any
+// error is an *Error.
+func ParseEventPattern(doc string) (*Policy, error) {
+	return parse(doc, MessageBody, eventPatternLimits)
+}
+
+// limits are the constraints a document must meet besides the grammar.
+type limits struct {
+	bytes, depth, keys, combinations int // 0: none
+}
+
+var (
+	snsLimits          = limits{bytes: maxPolicyBytes, depth: maxDepth, keys: maxKeys, combinations: maxCombinations}
+	eventPatternLimits = limits{bytes: 4096}
+)
+
+func parse(doc string, scope Scope, lim limits) (*Policy, error) {
+	if len(doc) > lim.bytes {
 		return nil, errorf("Filter policy is too long")
 	}
 	p := &Policy{scope: scope, root: &node{}}
@@ -117,15 +141,15 @@ func Parse(doc string, scope Scope) (*Policy, error) {
 	if !ok {
 		return nil, errorf("Filter policy must be a JSON object")
 	}
-	root, err := parseNode(obj, scope, 1)
+	root, err := parseNode(obj, scope, 1, lim.depth)
 	if err != nil {
 		return nil, err
 	}
-	if n := root.combinations(); n > maxCombinations {
+	if lim.combinations > 0 && root.combinations() > lim.combinations {
 		return nil, errorf("Filter policy is too complex")
 	}
-	if n := root.keys(); n > maxKeys {
-		return nil, errorf("Filter policy can not have more than %d keys", maxKeys)
+	if lim.keys > 0 && root.keys() > lim.keys {
+		return nil, errorf("Filter policy can not have more than %d keys", lim.keys)
 	}
 	p.root = root
 	if scope == MessageBody {
@@ -134,8 +158,8 @@ func Parse(doc string, scope Scope) (*Policy, error) {
 	return p, nil
 }
 
-func parseNode(obj map[string]any, scope Scope, depth int) (*node, error) {
-	if depth > maxDepth {
+func parseNode(obj map[string]any, scope Scope, depth, maxDepth int) (*node, error) {
+	if maxDepth > 0 && depth > maxDepth {
 		return nil, errorf("Filter policy is too complex")
 	}
 	n := &node{leaves: map[string][]cond{}, children: map[string]*node{}}
@@ -151,7 +175,7 @@ func parseNode(obj map[string]any, scope Scope, depth int) (*node, error) {
 				if !ok {
 					return nil, errorf("$or must be an array of at least two objects")
 				}
-				child, err := parseNode(ao, scope, depth)
+				child, err := parseNode(ao, scope, depth, maxDepth)
 				if err != nil {
 					return nil, err
 				}
@@ -178,7 +202,7 @@ func parseNode(obj map[string]any, scope Scope, depth int) (*node, error) {
 			if scope != MessageBody {
 				return nil, errorf("Filter policy for MessageAttributes scope must not nest objects: %s", key)
 			}
-			child, err := parseNode(val, scope, depth+1)
+			child, err := parseNode(val, scope, depth+1, maxDepth)
 			if err != nil {
 				return nil, err
 			}
