@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"sync"
 )
 
 // Streams are the standard streams of one command invocation.
@@ -72,4 +73,25 @@ func (s *Streams) SetColorEnabled(on bool) { s.color = on }
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// WithSharedErrOut returns a copy of s whose ErrOut serializes writes, for
+// a command whose goroutines all report on stderr at once (demo: its
+// progress and the consumers' log lines). Each Write reaches the
+// underlying writer whole, one at a time.
+func (s *Streams) WithSharedErrOut() *Streams {
+	c := *s
+	c.ErrOut = &lockedWriter{w: s.ErrOut}
+	return &c
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -1,6 +1,12 @@
 package iostreams
 
-import "testing"
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+)
 
 func TestTestStreamsAreNotTerminals(t *testing.T) {
 	s, _, out, errOut := Test()
@@ -23,5 +29,28 @@ func TestSetTTYOverridesDetection(t *testing.T) {
 	s.SetTTY(true, false)
 	if !s.IsStdoutTTY() || s.IsStderrTTY() {
 		t.Fatalf("SetTTY(true,false) gave stdout=%v stderr=%v", s.IsStdoutTTY(), s.IsStderrTTY())
+	}
+}
+
+func TestSharedErrOutKeepsConcurrentWritesWhole(t *testing.T) {
+	var buf bytes.Buffer
+	s := (&Streams{ErrOut: &buf}).WithSharedErrOut()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 500 {
+				fmt.Fprintf(s.ErrOut, "goroutine %d line %03d\n", g, i)
+			}
+		})
+	}
+	wg.Wait()
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != 2000 {
+		t.Fatalf("%d lines, want 2000", len(lines))
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "goroutine ") || len(l) != len("goroutine 0 line 000") {
+			t.Fatalf("torn line %q", l)
+		}
 	}
 }

@@ -81,7 +81,10 @@ func run(ctx context.Context, opts *Options) error {
 		}
 		opts.Samples = sub
 	}
-	say := func(format string, args ...any) { fmt.Fprintf(opts.IO.ErrOut, "▶ "+format+"\n", args...) }
+	// The demo's progress and the consumers' log lines (a tail goroutine)
+	// share stderr.
+	ios := opts.IO.WithSharedErrOut()
+	say := func(format string, args ...any) { fmt.Fprintf(ios.ErrOut, "▶ "+format+"\n", args...) }
 
 	say("starting the local AWS…")
 	local, err := startLocal(ctx, opts.Keep)
@@ -108,7 +111,7 @@ func run(ctx context.Context, opts *Options) error {
 	}
 
 	say("building the handler for this machine…")
-	art, err := opts.Build(ctx, build.Options{Arch: build.ArchHost, Log: opts.IO.ErrOut})
+	art, err := opts.Build(ctx, build.Options{Arch: build.ArchHost, Log: ios.ErrOut})
 	if err != nil {
 		return fmt.Errorf("build the handler: %w", err)
 	}
@@ -117,7 +120,7 @@ func run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	say("deploying stack %s…", cfg.Stack)
-	progress := render.NewProgress(opts.IO, opts.CI, plan.Label)
+	progress := render.NewProgress(ios, opts.CI, plan.Label)
 	plan.Progress = progress
 	results, err := plan.Up(ctx)
 	progress.Finish()
@@ -132,11 +135,11 @@ func run(ctx context.Context, opts *Options) error {
 	tailDone := make(chan error, 1)
 	st := &stack.Stack{Config: cfg, AWS: awsCfg, Clients: clients, Target: target, Local: true}
 	go func() {
-		logIO := &iostreams.Streams{In: opts.IO.In, Out: opts.IO.ErrOut, ErrOut: io.Discard}
+		logIO := &iostreams.Streams{In: ios.In, Out: ios.ErrOut, ErrOut: io.Discard}
 		tailDone <- tailcmd.Run(tailCtx, &tailcmd.Options{IO: logIO, Follow: true,
 			Stack: func(context.Context) (*stack.Stack, error) { return st, nil }})
 	}()
-	w := newWatcher(awsCfg, cfg, target, opts.IO)
+	w := newWatcher(awsCfg, cfg, target, ios)
 	uploads, err := w.upload(ctx, opts.Samples)
 	if err == nil {
 		say("uploaded %d files; the consumers at work:", len(uploads))
@@ -159,17 +162,17 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return fmt.Errorf("status: %w", err)
 	}
-	fmt.Fprintln(opts.IO.Out)
-	if err := statuscmd.Render(opts.IO.Out, rep); err != nil {
+	fmt.Fprintln(ios.Out)
+	if err := statuscmd.Render(ios.Out, rep); err != nil {
 		return err
 	}
-	fmt.Fprintln(opts.IO.Out)
+	fmt.Fprintln(ios.Out)
 	if err := w.listOutputs(ctx); err != nil {
 		return err
 	}
 
 	if opts.Keep {
-		fmt.Fprintf(opts.IO.ErrOut, `
+		fmt.Fprintf(ios.ErrOut, `
 The local AWS keeps running with the pipeline deployed (pid %d, state in %s):
   edasctl --endpoint-url %s status
   aws --endpoint-url %s s3 ls s3://%s --recursive
