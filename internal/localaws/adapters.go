@@ -3,6 +3,7 @@ package localaws
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/edasctl/edasctl/internal/localaws/lambda"
 	"github.com/edasctl/edasctl/internal/localaws/logs"
 	"github.com/edasctl/edasctl/internal/localaws/policy"
+	"github.com/edasctl/edasctl/internal/localaws/sns"
 	"github.com/edasctl/edasctl/internal/localaws/sqs"
 )
 
@@ -25,6 +27,35 @@ type lambdaRoles struct{ iam *iam.Service }
 
 func (r lambdaRoles) CanLambdaAssume(_ context.Context, roleARN string) (bool, error) {
 	return r.iam.CanAssume(roleARN, "lambda.amazonaws.com"), nil
+}
+
+func (r lambdaRoles) Allowed(roleARN, action, resource string) bool {
+	d, ok := r.iam.Evaluate(roleARN, policy.Request{Action: action, Resource: resource})
+	return ok && d == policy.Allowed
+}
+
+// lambdaDeadLetters sends what asynchronous invocations give up on to SQS
+// queues and SNS topics, with the attributes Lambda sets (lambda.DeadLetter).
+type lambdaDeadLetters struct {
+	sqs *sqs.Service
+	sns *sns.Service
+}
+
+func (d lambdaDeadLetters) Send(ctx context.Context, targetARN string, dl lambda.DeadLetter) error {
+	code := strconv.Itoa(dl.ErrorCode)
+	if strings.HasPrefix(targetARN, "arn:aws:sns:") {
+		_, err := d.sns.PublishFromService(ctx, targetARN, dl.Payload, "", map[string]sns.MessageAttribute{
+			"RequestID":    {DataType: "String", StringValue: dl.RequestID},
+			"ErrorCode":    {DataType: "Number", StringValue: code},
+			"ErrorMessage": {DataType: "String", StringValue: dl.ErrorMessage},
+		})
+		return err
+	}
+	return d.sqs.SendFromService(ctx, targetARN, dl.Payload, map[string]sqs.MessageAttribute{
+		"RequestID":    {DataType: "String", StringValue: dl.RequestID},
+		"ErrorCode":    {DataType: "Number", StringValue: code},
+		"ErrorMessage": {DataType: "String", StringValue: dl.ErrorMessage},
+	})
 }
 
 // lambdaLogs writes function output to CloudWatch Logs.

@@ -20,6 +20,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 )
 
@@ -213,5 +214,57 @@ func TestNotificationsToAFunctionStopWhenItsPermissionIsRemoved(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if lines := x.events(t, 1); len(lines) != 1 || strings.Contains(lines[0], "second.txt") {
 		t.Fatalf("events %q: the upload after the permission was removed reached the function", lines)
+	}
+}
+
+func TestAFailedAsynchronousInvocationLandsInTheFunctionsDeadLetterQueue(t *testing.T) {
+	_, srv := newTestServer(t)
+	cfg := awsConfig(srv)
+	ctx := context.Background()
+	sqsc := sqs.NewFromConfig(cfg)
+	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("on-upload-dlq")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dlq := "arn:aws:sqs:us-east-1:000000000000:on-upload-dlq"
+	x := newS3ToLambda(t, cfg)
+	iamc := iam.NewFromConfig(cfg)
+	fns := x.fns
+	// Without the permission to send to the queue, the configuration is refused.
+	_, err = fns.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(x.fnARN),
+		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(dlq)}})
+	var bad *lambdatypes.InvalidParameterValueException
+	if !errors.As(err, &bad) {
+		t.Fatalf("a dead-letter queue the role may not send to: %v, want InvalidParameterValueException", err)
+	}
+	if _, err := iamc.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("on-upload"), PolicyName: aws.String("dlq"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"` + dlq + `"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fns.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(x.fnARN),
+		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(dlq)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := lambda.NewFunctionUpdatedV2Waiter(fns).Wait(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(x.fnARN)}, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fns.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String(x.fnARN),
+		MaximumRetryAttempts: aws.Int32(0)}); err != nil {
+		t.Fatal(err)
+	}
+	payload := `{"op":"fail","msg":"boom"}`
+	_, err = fns.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(x.fnARN), InvocationType: lambdatypes.InvocationTypeEvent, Payload: []byte(payload)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 10, MessageAttributeNames: []string{"All"}})
+	if err != nil || len(out.Messages) != 1 {
+		t.Fatalf("dead-letter queue: %+v, %v; want the event", out, err)
+	}
+	m := out.Messages[0]
+	attr := func(name string) string { return aws.ToString(m.MessageAttributes[name].StringValue) }
+	if aws.ToString(m.Body) != payload || attr("ErrorCode") != "200" || attr("ErrorMessage") != "boom" ||
+		attr("RequestID") == "" {
+		t.Fatalf("dead letter body %q, attributes %+v; want the event with ErrorCode 200, ErrorMessage boom and its RequestID", aws.ToString(m.Body), m.MessageAttributes)
 	}
 }

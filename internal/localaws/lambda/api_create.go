@@ -118,6 +118,12 @@ func (s *Service) newFunction(ctx context.Context, in *createFunctionInput, regi
 	if err := s.checkRole(ctx, fn.Role); err != nil {
 		return nil, nil, err
 	}
+	if in.DeadLetterConfig != nil {
+		if err := s.checkDeadLetter(fn.Role, in.DeadLetterConfig.TargetArn); err != nil {
+			return nil, nil, err
+		}
+		fn.DeadLetterTarget = in.DeadLetterConfig.TargetArn
+	}
 	fn.CodeSha256, _ = digest(in.Code.ZipFile)
 	fn.CodeSize = int64(len(in.Code.ZipFile))
 	now := s.env.Clock.Now()

@@ -100,9 +100,12 @@ func (s *Service) updateFunctionConfiguration(w http.ResponseWriter, r *http.Req
 			next.LogGroup = in.LoggingConfig.LogGroup
 		}
 	}
+	if in.DeadLetterConfig != nil {
+		next.DeadLetterTarget = in.DeadLetterConfig.TargetArn // "" removes it
+	}
 	for _, check := range []error{
 		validateMemory(next.MemorySize), validateTimeout(next.Timeout), validateDescription(next.Description),
-		validateEnv(next.Env), validateLogging(in.LoggingConfig),
+		validateEnv(next.Env), validateLogging(in.LoggingConfig), s.checkDeadLetter(next.Role, next.DeadLetterTarget),
 	} {
 		if check != nil {
 			return check

@@ -25,6 +25,9 @@ type asyncInvocation struct {
 	// time of the next.
 	Failures int       `json:",omitempty"`
 	NextRun  time.Time `json:",omitempty"`
+	// LastError is the error message of the last failed run, for a dead
+	// letter.
+	LastError string `json:",omitempty"`
 }
 
 // enqueue stores a and starts running it.
@@ -55,8 +58,9 @@ func (s *Service) storeAsync(a asyncInvocation) error {
 // minute, then after two more, as many times as the function's
 // MaximumRetryAttempts allows, while the event is younger than its
 // MaximumEventAgeInSeconds; the retries keep the request ID. What is
-// given up is logged by the local AWS. The local AWS sends no invocation
-// record to a destination.
+// given up is logged by the local AWS and sent to the function's
+// dead-letter queue or topic, if it has one (deadletter.go); the local AWS
+// sends no invocation record to a destination.
 func (s *Service) startAsync(a asyncInvocation) {
 	if a.Accepted.IsZero() {
 		a.Accepted = s.env.Clock.Now()
@@ -69,6 +73,7 @@ func (s *Service) startAsync(a asyncInvocation) {
 			if age := s.env.Clock.Now().Sub(a.Accepted); age >= cfg.maxAge() {
 				s.env.Log.Warn("lambda: asynchronous invocation discarded: older than its maximum event age",
 					"function", a.Function, "requestId", a.RequestID, "age", age.Round(time.Second), "failures", a.Failures)
+				s.giveUp(a)
 				break
 			}
 			res, err := s.run(s.ctx, a.Function, a.RequestID, a.Payload, true)
@@ -82,9 +87,11 @@ func (s *Service) startAsync(a asyncInvocation) {
 			if err != nil || !res.failed {
 				break
 			}
+			a.LastError = errorMessage(res.payload)
 			if a.Failures++; a.Failures > cfg.retries() {
 				s.env.Log.Warn("lambda: asynchronous invocation failed after its retries", "function", a.Function,
 					"requestId", a.RequestID, "attempts", a.Failures)
+				s.giveUp(a)
 				break
 			}
 			a.NextRun = s.env.Clock.Now().Add(retryDelay(a.Failures))
@@ -126,4 +133,28 @@ func (s *Service) eventInvokeConfigOf(name string) *eventInvokeConfig {
 		return fn.EventInvoke
 	}
 	return nil
+}
+
+// giveUp sends a, which will not run again, to its function's dead-letter
+// target: after a failed run with the status Lambda answered it with (200,
+// a function error) and the error's message; never run (it waited for a
+// slot while the function was throttled) as a throttled invocation.
+func (s *Service) giveUp(a asyncInvocation) {
+	if a.Failures == 0 {
+		s.sendDeadLetter(a, 429, "Rate Exceeded.")
+		return
+	}
+	s.sendDeadLetter(a, 200, a.LastError)
+}
+
+// errorMessage returns the errorMessage of a function's error document, or
+// the document itself when it has none.
+func errorMessage(doc []byte) string {
+	var e struct {
+		ErrorMessage string `json:"errorMessage"`
+	}
+	if json.Unmarshal(doc, &e) == nil && e.ErrorMessage != "" {
+		return e.ErrorMessage
+	}
+	return string(doc)
 }

@@ -19,8 +19,10 @@
 //
 // Asynchronous invocations (Invoke with Event, and S3's notifications) are
 // retried as Lambda retries them: twice, one and then two minutes apart, or
-// as the function's event invoke configuration says (eventinvoke.go);
-// destinations for their records are not supported. A function's
+// as the function's event invoke configuration says (eventinvoke.go); what
+// is given up goes to the function's dead-letter queue or topic
+// (DeadLetterConfig, deadletter.go). Destinations for invocation records
+// are not supported. A function's
 // resource-based policy (AddPermission, permission.go) is what S3 checks
 // before it notifies the function.
 package lambda

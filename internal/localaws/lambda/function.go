@@ -25,30 +25,31 @@ const (
 // A function is one function's stored state. Values are never modified
 // once published in Service.fns: changes replace the whole value.
 type function struct {
-	Name          string
-	Region        string
-	Runtime       string
-	Handler       string
-	Role          string
-	Description   string
-	MemorySize    int32
-	Timeout       int32
-	Architectures []string
-	Env           map[string]string
-	Tags          map[string]string
-	LogFormat     string
-	LogGroup      string // "" means /aws/lambda/<Name>
-	CodeSha256    string // base64 of the zip's SHA-256, as Lambda reports it
-	CodeHex       string // hex of the same digest: the zip's file name
-	CodeSize      int64
-	Reserved      *int32 // reserved concurrency, nil when unset
-	RevisionID    string
-	LastModified  time.Time
-	PendingUntil  time.Time          // State is Pending before this instant
-	UpdatingUntil time.Time          // LastUpdateStatus is InProgress before this instant
-	Generation    int64              // changes whenever running instances become stale
-	Permissions   []permission       // the resource-based policy's statements, in the order added
-	EventInvoke   *eventInvokeConfig // asynchronous invocation settings; nil: Lambda's defaults
+	Name             string
+	Region           string
+	Runtime          string
+	Handler          string
+	Role             string
+	Description      string
+	MemorySize       int32
+	Timeout          int32
+	Architectures    []string
+	Env              map[string]string
+	Tags             map[string]string
+	LogFormat        string
+	LogGroup         string // "" means /aws/lambda/<Name>
+	CodeSha256       string // base64 of the zip's SHA-256, as Lambda reports it
+	CodeHex          string // hex of the same digest: the zip's file name
+	CodeSize         int64
+	Reserved         *int32 // reserved concurrency, nil when unset
+	RevisionID       string
+	LastModified     time.Time
+	PendingUntil     time.Time          // State is Pending before this instant
+	UpdatingUntil    time.Time          // LastUpdateStatus is InProgress before this instant
+	Generation       int64              // changes whenever running instances become stale
+	Permissions      []permission       // the resource-based policy's statements, in the order added
+	EventInvoke      *eventInvokeConfig // asynchronous invocation settings; nil: Lambda's defaults
+	DeadLetterTarget string             // DeadLetterConfig's TargetArn, "" for none
 }
 
 // clone returns a copy of f that shares nothing mutable with it.
@@ -142,6 +143,7 @@ type functionConfiguration struct {
 	EphemeralStorage           ephemeralStorage
 	LoggingConfig              loggingConfig
 	SnapStart                  snapStart
+	DeadLetterConfig           *deadLetterConfig `json:",omitempty"`
 }
 
 type environment struct {
@@ -189,6 +191,9 @@ func (f *function) configuration(account string, now time.Time, creating, updati
 	}
 	if len(f.Env) > 0 {
 		c.Environment = &environment{Variables: f.Env}
+	}
+	if f.DeadLetterTarget != "" {
+		c.DeadLetterConfig = &deadLetterConfig{TargetArn: f.DeadLetterTarget}
 	}
 	switch {
 	case creating || f.pending(now):

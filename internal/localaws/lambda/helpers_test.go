@@ -178,11 +178,15 @@ func (s *recordingSink) waitFor(t *testing.T, group, substr string) {
 }
 
 // fakeRoles lets Lambda assume every role except those listed.
-type fakeRoles struct{ refused map[string]bool }
+// fakeRoles refuses the roles in refused and the actions in denied
+// (action → true); it allows everything else.
+type fakeRoles struct{ refused, denied map[string]bool }
 
 func (f fakeRoles) CanLambdaAssume(_ context.Context, arn string) (bool, error) {
 	return !f.refused[arn], nil
 }
+
+func (f fakeRoles) Allowed(_, action, _ string) bool { return !f.denied[action] }
 
 // harness is a Lambda service behind an HTTP server and an SDK client.
 type harness struct {

@@ -13,19 +13,20 @@ import (
 // does not use (VpcConfig, Layers, TracingConfig, …) are accepted and
 // ignored.
 type createFunctionInput struct {
-	FunctionName  *string
-	Runtime       *string
-	Role          *string
-	Handler       *string
-	Code          *functionCode
-	Description   *string
-	Timeout       *int32
-	MemorySize    *int32
-	Environment   *environment
-	Tags          map[string]string
-	Architectures []string
-	PackageType   *string
-	LoggingConfig *loggingConfig
+	FunctionName     *string
+	Runtime          *string
+	Role             *string
+	Handler          *string
+	Code             *functionCode
+	Description      *string
+	Timeout          *int32
+	MemorySize       *int32
+	Environment      *environment
+	Tags             map[string]string
+	Architectures    []string
+	PackageType      *string
+	LoggingConfig    *loggingConfig
+	DeadLetterConfig *deadLetterConfig
 }
 
 // functionCode is the Code of CreateFunction; ZipFile is base64 in JSON,
@@ -39,15 +40,16 @@ type functionCode struct {
 
 // updateConfigurationInput is the body of UpdateFunctionConfiguration.
 type updateConfigurationInput struct {
-	Role          *string
-	Handler       *string
-	Description   *string
-	Timeout       *int32
-	MemorySize    *int32
-	Environment   *environment
-	Runtime       *string
-	LoggingConfig *loggingConfig
-	RevisionId    *string
+	Role             *string
+	Handler          *string
+	Description      *string
+	Timeout          *int32
+	MemorySize       *int32
+	Environment      *environment
+	Runtime          *string
+	LoggingConfig    *loggingConfig
+	DeadLetterConfig *deadLetterConfig
+	RevisionId       *string
 }
 
 // updateCodeInput is the body of UpdateFunctionCode.

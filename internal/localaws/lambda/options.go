@@ -25,6 +25,9 @@ type LogSink interface {
 // trust policy allows lambda.amazonaws.com to call sts:AssumeRole.
 type Roles interface {
 	CanLambdaAssume(ctx context.Context, roleARN string) (bool, error)
+	// Allowed reports whether the role's policies allow action on
+	// resource (a dead-letter target, deadletter.go).
+	Allowed(roleARN, action, resource string) bool
 }
 
 // Options are the Lambda service's dependencies and settings. The zero
@@ -35,6 +38,9 @@ type Options struct {
 	Roles Roles
 	// Logs receives the functions' output; nil discards it.
 	Logs LogSink
+	// DeadLetters receives what asynchronous invocations give up on for
+	// functions with a DeadLetterConfig; nil drops it (logged).
+	DeadLetters DeadLetters
 	// Endpoint returns the local AWS's URL, given to functions as
 	// AWS_ENDPOINT_URL. It is called each time an instance starts; nil or
 	// "" leaves the variable unset.
