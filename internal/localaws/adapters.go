@@ -34,14 +34,23 @@ func (r lambdaRoles) Allowed(roleARN, action, resource string) bool {
 	return ok && d == policy.Allowed
 }
 
-// lambdaDeadLetters sends what asynchronous invocations give up on to SQS
-// queues and SNS topics, with the attributes Lambda sets (lambda.DeadLetter).
-type lambdaDeadLetters struct {
+// lambdaOutbound sends what asynchronous invocations leave behind to SQS
+// queues and SNS topics: dead letters with the attributes Lambda sets
+// (lambda.DeadLetter), and invocation records as they are.
+type lambdaOutbound struct {
 	sqs *sqs.Service
 	sns *sns.Service
 }
 
-func (d lambdaDeadLetters) Send(ctx context.Context, targetARN string, dl lambda.DeadLetter) error {
+func (d lambdaOutbound) SendRecord(ctx context.Context, targetARN string, record []byte) error {
+	if strings.HasPrefix(targetARN, "arn:aws:sns:") {
+		_, err := d.sns.PublishFromService(ctx, targetARN, string(record), "", nil)
+		return err
+	}
+	return d.sqs.SendFromService(ctx, targetARN, string(record), nil)
+}
+
+func (d lambdaOutbound) SendDeadLetter(ctx context.Context, targetARN string, dl lambda.DeadLetter) error {
 	code := strconv.Itoa(dl.ErrorCode)
 	if strings.HasPrefix(targetARN, "arn:aws:sns:") {
 		_, err := d.sns.PublishFromService(ctx, targetARN, dl.Payload, "", map[string]sns.MessageAttribute{

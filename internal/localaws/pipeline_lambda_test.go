@@ -268,3 +268,38 @@ func TestAFailedAsynchronousInvocationLandsInTheFunctionsDeadLetterQueue(t *test
 		t.Fatalf("dead letter body %q, attributes %+v; want the event with ErrorCode 200, ErrorMessage boom and its RequestID", aws.ToString(m.Body), m.MessageAttributes)
 	}
 }
+
+func TestASuccessfulAsynchronousInvocationSendsItsRecordToTheOnSuccessQueue(t *testing.T) {
+	_, srv := newTestServer(t)
+	cfg := awsConfig(srv)
+	ctx := context.Background()
+	sqsc := sqs.NewFromConfig(cfg)
+	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("on-upload-ok")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := "arn:aws:sqs:us-east-1:000000000000:on-upload-ok"
+	x := newS3ToLambda(t, cfg)
+	if _, err := iam.NewFromConfig(cfg).PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("on-upload"), PolicyName: aws.String("ok"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"` + dest + `"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.fns.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String(x.fnARN),
+		DestinationConfig: &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(dest)}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.fns.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(x.fnARN), InvocationType: lambdatypes.InvocationTypeEvent,
+		Payload: []byte(`{"op":"echo","hello":"world"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 10})
+	if err != nil || len(out.Messages) != 1 {
+		t.Fatalf("OnSuccess queue: %+v, %v; want the record", out, err)
+	}
+	body := aws.ToString(out.Messages[0].Body)
+	for _, want := range []string{`"condition":"Success"`, `"requestPayload":{"op":"echo","hello":"world"}`, `"responsePayload":{"op":"echo","hello":"world"}`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("record %s lacks %s", body, want)
+		}
+	}
+}

@@ -57,7 +57,7 @@ func (s *Server) addServices(env service.Env) error {
 	fns, err := lambda.New(env, lambda.Options{
 		Roles:        lambdaRoles{iamSvc},
 		Logs:         lambdaLogs{logsSvc},
-		DeadLetters:  lambdaDeadLetters{sqs: p.sqs, sns: p.sns},
+		Outbound:     lambdaOutbound{sqs: p.sqs, sns: p.sns},
 		Endpoint:     s.Endpoint,
 		PendingDelay: s.opts.realism.FunctionPending,
 	})

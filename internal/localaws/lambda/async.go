@@ -25,9 +25,9 @@ type asyncInvocation struct {
 	// time of the next.
 	Failures int       `json:",omitempty"`
 	NextRun  time.Time `json:",omitempty"`
-	// LastError is the error message of the last failed run, for a dead
-	// letter.
-	LastError string `json:",omitempty"`
+	// LastResponse is the error document of the last failed run, for a
+	// dead letter and an invocation record.
+	LastResponse []byte `json:",omitempty"`
 }
 
 // enqueue stores a and starts running it.
@@ -59,8 +59,9 @@ func (s *Service) storeAsync(a asyncInvocation) error {
 // MaximumRetryAttempts allows, while the event is younger than its
 // MaximumEventAgeInSeconds; the retries keep the request ID. What is
 // given up is logged by the local AWS and sent to the function's
-// dead-letter queue or topic, if it has one (deadletter.go); the local AWS
-// sends no invocation record to a destination.
+// dead-letter queue or topic, if it has one (deadletter.go); a record of
+// each invocation that ends goes to its destination for that outcome
+// (destination.go).
 func (s *Service) startAsync(a asyncInvocation) {
 	if a.Accepted.IsZero() {
 		a.Accepted = s.env.Clock.Now()
@@ -73,7 +74,7 @@ func (s *Service) startAsync(a asyncInvocation) {
 			if age := s.env.Clock.Now().Sub(a.Accepted); age >= cfg.maxAge() {
 				s.env.Log.Warn("lambda: asynchronous invocation discarded: older than its maximum event age",
 					"function", a.Function, "requestId", a.RequestID, "age", age.Round(time.Second), "failures", a.Failures)
-				s.giveUp(a)
+				s.giveUp(a, conditionEventAgeExceeded)
 				break
 			}
 			res, err := s.run(s.ctx, a.Function, a.RequestID, a.Payload, true)
@@ -84,14 +85,18 @@ func (s *Service) startAsync(a asyncInvocation) {
 			if err != nil && !(errors.As(err, &ae) && ae.Code == CodeNotFound) {
 				s.env.Log.Warn("lambda: asynchronous invocation failed", "function", a.Function, "requestId", a.RequestID, "err", err)
 			}
-			if err != nil || !res.failed {
+			if err != nil {
 				break
 			}
-			a.LastError = errorMessage(res.payload)
+			if !res.failed {
+				s.sendRecord(a, conditionSuccess, a.Failures+1, res.payload)
+				break
+			}
+			a.LastResponse = res.payload
 			if a.Failures++; a.Failures > cfg.retries() {
 				s.env.Log.Warn("lambda: asynchronous invocation failed after its retries", "function", a.Function,
 					"requestId", a.RequestID, "attempts", a.Failures)
-				s.giveUp(a)
+				s.giveUp(a, conditionRetriesExhausted)
 				break
 			}
 			a.NextRun = s.env.Clock.Now().Add(retryDelay(a.Failures))
@@ -135,16 +140,18 @@ func (s *Service) eventInvokeConfigOf(name string) *eventInvokeConfig {
 	return nil
 }
 
-// giveUp sends a, which will not run again, to its function's dead-letter
-// target: after a failed run with the status Lambda answered it with (200,
-// a function error) and the error's message; never run (it waited for a
-// slot while the function was throttled) as a throttled invocation.
-func (s *Service) giveUp(a asyncInvocation) {
+// giveUp sends a, which will not run again for condition, to its
+// function's OnFailure destination and dead-letter target: after a failed
+// run with the status Lambda answered it with (200, a function error) and
+// the error's message; never run (it waited for a slot while the function
+// was throttled) as a throttled invocation.
+func (s *Service) giveUp(a asyncInvocation, condition string) {
+	s.sendRecord(a, condition, a.Failures, a.LastResponse)
 	if a.Failures == 0 {
 		s.sendDeadLetter(a, 429, "Rate Exceeded.")
 		return
 	}
-	s.sendDeadLetter(a, 200, a.LastError)
+	s.sendDeadLetter(a, 200, errorMessage(a.LastResponse))
 }
 
 // errorMessage returns the errorMessage of a function's error document, or

@@ -22,9 +22,12 @@ type DeadLetter struct {
 // maxDeadLetterError is how much of the error a dead letter carries.
 const maxDeadLetterError = 1024
 
-// DeadLetters delivers dead letters to an SQS queue or an SNS topic.
-type DeadLetters interface {
-	Send(ctx context.Context, targetARN string, dl DeadLetter) error
+// Outbound delivers what asynchronous invocations leave behind to SQS
+// queues and SNS topics: dead letters (DeadLetterConfig) and invocation
+// records (destinations, destination.go).
+type Outbound interface {
+	SendDeadLetter(ctx context.Context, targetARN string, dl DeadLetter) error
+	SendRecord(ctx context.Context, targetARN string, record []byte) error
 }
 
 // deadLetterConfig is the DeadLetterConfig shape of the API.
@@ -70,7 +73,7 @@ func (s *Service) sendDeadLetter(a asyncInvocation, errorCode int, errorMessage 
 	if fn == nil || fn.DeadLetterTarget == "" {
 		return
 	}
-	if s.opts.DeadLetters == nil {
+	if s.opts.Outbound == nil {
 		s.env.Log.Warn("lambda: no dead-letter delivery configured; event dropped", "function", a.Function, "requestId", a.RequestID)
 		return
 	}
@@ -78,7 +81,7 @@ func (s *Service) sendDeadLetter(a asyncInvocation, errorCode int, errorMessage 
 		errorMessage = errorMessage[:maxDeadLetterError]
 	}
 	dl := DeadLetter{Payload: string(a.Payload), RequestID: a.RequestID, ErrorCode: errorCode, ErrorMessage: errorMessage}
-	if err := s.opts.DeadLetters.Send(s.ctx, fn.DeadLetterTarget, dl); err != nil {
+	if err := s.opts.Outbound.SendDeadLetter(s.ctx, fn.DeadLetterTarget, dl); err != nil {
 		s.env.Log.Warn("lambda: dead letter not delivered; event dropped", "function", a.Function, "requestId", a.RequestID,
 			"target", fn.DeadLetterTarget, "err", err)
 	}

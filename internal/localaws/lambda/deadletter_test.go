@@ -17,13 +17,30 @@ import (
 
 const dlqARN = "arn:aws:sqs:us-east-1:000000000000:af-dlq"
 
-// deadLetterBox records what the service sends to dead-letter targets.
+// deadLetterBox records what the service sends to queues and topics.
 type deadLetterBox struct {
-	mu   sync.Mutex
-	sent map[string][]DeadLetter // target → letters
+	mu      sync.Mutex
+	sent    map[string][]DeadLetter // target → letters
+	records map[string][]string     // target → invocation records
 }
 
-func (b *deadLetterBox) Send(_ context.Context, target string, dl DeadLetter) error {
+func (b *deadLetterBox) SendRecord(_ context.Context, target string, record []byte) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.records == nil {
+		b.records = map[string][]string{}
+	}
+	b.records[target] = append(b.records[target], string(record))
+	return nil
+}
+
+func (b *deadLetterBox) recordsTo(target string) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.records[target]...)
+}
+
+func (b *deadLetterBox) SendDeadLetter(_ context.Context, target string, dl DeadLetter) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.sent == nil {
@@ -42,7 +59,7 @@ func (b *deadLetterBox) letters(target string) []DeadLetter {
 func TestDeadLetters_receiveTheEventOnceItsRetriesAreSpent(t *testing.T) {
 	fake := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	box := &deadLetterBox{}
-	h := newHarness(t, harnessConfig{clock: fake, opts: Options{DeadLetters: box}})
+	h := newHarness(t, harnessConfig{clock: fake, opts: Options{Outbound: box}})
 	h.create(t, "af", testZip(t), func(in *awslambda.CreateFunctionInput) {
 		in.DeadLetterConfig = &types.DeadLetterConfig{TargetArn: aws.String(dlqARN)}
 	})

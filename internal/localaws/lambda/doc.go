@@ -21,8 +21,9 @@
 // retried as Lambda retries them: twice, one and then two minutes apart, or
 // as the function's event invoke configuration says (eventinvoke.go); what
 // is given up goes to the function's dead-letter queue or topic
-// (DeadLetterConfig, deadletter.go). Destinations for invocation records
-// are not supported. A function's
+// (DeadLetterConfig, deadletter.go), and a record of each invocation that
+// ends to its OnSuccess or OnFailure destination (destination.go): an SQS
+// queue, an SNS topic or a function. A function's
 // resource-based policy (AddPermission, permission.go) is what S3 checks
 // before it notifies the function.
 package lambda

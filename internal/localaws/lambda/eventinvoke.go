@@ -32,6 +32,7 @@ func retryDelay(n int) time.Duration { return time.Duration(n) * time.Minute }
 type eventInvokeConfig struct {
 	MaximumRetryAttempts     *int32 `json:",omitempty"`
 	MaximumEventAgeInSeconds *int32 `json:",omitempty"`
+	OnSuccess, OnFailure     string `json:",omitempty"` // destination ARNs (destination.go)
 	LastModified             time.Time
 }
 
@@ -60,9 +61,8 @@ type eventInvokeInput struct {
 	}
 }
 
-// validate checks the input against the API's constraints. Destinations
-// are refused: the local AWS does not send invocation records anywhere,
-// and accepting them would drop what a user expects to receive.
+// validate checks the input against the API's constraints (destinations
+// are checked against the function's role by checkDestination).
 func (in *eventInvokeInput) validate() error {
 	if r := in.MaximumRetryAttempts; r != nil && (*r < 0 || *r > defaultRetryAttempts) {
 		return validationError(*r, "maximumRetryAttempts", "Member must have value less than or equal to 2")
@@ -70,10 +70,21 @@ func (in *eventInvokeInput) validate() error {
 	if a := in.MaximumEventAgeInSeconds; a != nil && (*a < minEventAgeSeconds || *a > maxEventAgeSeconds) {
 		return validationError(*a, "maximumEventAgeInSeconds", "Member must have value between 60 and 21600")
 	}
-	if d := in.DestinationConfig; d != nil && ((d.OnSuccess != nil && d.OnSuccess.Destination != "") || (d.OnFailure != nil && d.OnFailure.Destination != "")) {
-		return invalidParameter("The local AWS does not send asynchronous invocation records to destinations; leave DestinationConfig out.")
-	}
 	return nil
+}
+
+// destinations returns the input's OnSuccess and OnFailure destinations
+// and whether each was given.
+func (in *eventInvokeInput) destinations() (onSuccess, onFailure string, successGiven, failureGiven bool) {
+	if d := in.DestinationConfig; d != nil {
+		if d.OnSuccess != nil {
+			onSuccess, successGiven = d.OnSuccess.Destination, true
+		}
+		if d.OnFailure != nil {
+			onFailure, failureGiven = d.OnFailure.Destination, true
+		}
+	}
+	return
 }
 
 // eventInvokeOutput is the FunctionEventInvokeConfig shape.
@@ -83,15 +94,24 @@ type eventInvokeOutput struct {
 	MaximumRetryAttempts     *int32  `json:",omitempty"`
 	MaximumEventAgeInSeconds *int32  `json:",omitempty"`
 	DestinationConfig        struct {
-		OnSuccess, OnFailure struct{}
+		OnSuccess, OnFailure destination
 	}
+}
+
+// destination is OnSuccess and OnFailure: {} when unset, as Lambda
+// answers.
+type destination struct {
+	Destination string `json:",omitempty"`
 }
 
 func (s *Service) eventInvokeOutput(fn *function) eventInvokeOutput {
 	c := fn.EventInvoke
-	return eventInvokeOutput{FunctionArn: functionARN(fn.Region, s.env.Account, fn.Name) + ":" + versionLatest,
+	out := eventInvokeOutput{FunctionArn: functionARN(fn.Region, s.env.Account, fn.Name) + ":" + versionLatest,
 		LastModified:         float64(c.LastModified.UnixMilli()) / 1000,
 		MaximumRetryAttempts: c.MaximumRetryAttempts, MaximumEventAgeInSeconds: c.MaximumEventAgeInSeconds}
+	out.DestinationConfig.OnSuccess.Destination = c.OnSuccess
+	out.DestinationConfig.OnFailure.Destination = c.OnFailure
+	return out
 }
 
 // putEventInvokeConfig serves PutFunctionEventInvokeConfig (merge false:
@@ -129,6 +149,18 @@ func (s *Service) putEventInvokeConfig(merge bool) handlerFunc {
 		}
 		if in.MaximumEventAgeInSeconds != nil || !merge {
 			c.MaximumEventAgeInSeconds = in.MaximumEventAgeInSeconds
+		}
+		onSuccess, onFailure, successGiven, failureGiven := in.destinations()
+		if successGiven || !merge {
+			c.OnSuccess = onSuccess
+		}
+		if failureGiven || !merge {
+			c.OnFailure = onFailure
+		}
+		for _, d := range []struct{ member, arn string }{{"destinationConfig.onSuccess", c.OnSuccess}, {"destinationConfig.onFailure", c.OnFailure}} {
+			if err := s.checkDestination(fn.Role, d.member, d.arn); err != nil {
+				return err
+			}
 		}
 		c.LastModified = s.env.Clock.Now().UTC()
 		next.EventInvoke = &c

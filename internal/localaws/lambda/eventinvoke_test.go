@@ -146,8 +146,8 @@ func TestEventInvokeConfig_putReplacesUpdateMergesDeleteRestoresDefaults(t *test
 	for name, in := range map[string]*awslambda.PutFunctionEventInvokeConfigInput{
 		"three retries":         {FunctionName: aws.String("af"), MaximumRetryAttempts: aws.Int32(3)},
 		"an age under a minute": {FunctionName: aws.String("af"), MaximumEventAgeInSeconds: aws.Int32(59)},
-		"a destination": {FunctionName: aws.String("af"), DestinationConfig: &types.DestinationConfig{
-			OnFailure: &types.OnFailure{Destination: aws.String("arn:aws:sqs:us-east-1:000000000000:dlq")}}},
+		"an EventBridge destination": {FunctionName: aws.String("af"), DestinationConfig: &types.DestinationConfig{
+			OnFailure: &types.OnFailure{Destination: aws.String("arn:aws:events:us-east-1:000000000000:event-bus/default")}}},
 	} {
 		if _, err := h.client.PutFunctionEventInvokeConfig(ctx, in); err == nil {
 			t.Errorf("PutFunctionEventInvokeConfig with %s was accepted", name)

@@ -38,9 +38,9 @@ type Options struct {
 	Roles Roles
 	// Logs receives the functions' output; nil discards it.
 	Logs LogSink
-	// DeadLetters receives what asynchronous invocations give up on for
-	// functions with a DeadLetterConfig; nil drops it (logged).
-	DeadLetters DeadLetters
+	// Outbound receives what asynchronous invocations leave for dead-letter
+	// queues and destinations; nil drops it (logged).
+	Outbound Outbound
 	// Endpoint returns the local AWS's URL, given to functions as
 	// AWS_ENDPOINT_URL. It is called each time an instance starts; nil or
 	// "" leaves the variable unset.
