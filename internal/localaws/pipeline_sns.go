@@ -2,6 +2,7 @@ package localaws
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -64,13 +65,50 @@ func (p *pipeline) deliverSNSBatch(ctx context.Context, ds []sns.Delivery) []err
 	}
 	if len(queues) == 1 {
 		send(queues[0])
-		return errs
+	} else {
+		var wg sync.WaitGroup
+		for _, q := range queues {
+			wg.Go(func() { send(q) })
+		}
+		wg.Wait()
 	}
-	var wg sync.WaitGroup
-	for _, q := range queues {
-		wg.Go(func() { send(q) })
+	return p.redriveUndeliverable(ctx, ds, errs)
+}
+
+// redriveUndeliverable sends each delivery that its queue refused (a
+// client-side error: the queue is gone, its policy refuses the topic, the
+// message is too large) to its subscription's dead-letter queue, if the
+// subscription's RedrivePolicy names one: "When Amazon SNS receives a
+// client-side error … Amazon SNS discards the message—unless a dead-letter
+// queue is attached to the subscription"
+// (https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html).
+// The dead-letter queue gets what the subscription would have (the
+// envelope, or the raw message and its attributes) and, as a subscribed
+// queue, must let the topic send. errs is updated in place: nil once the
+// dead-letter queue has the message.
+func (p *pipeline) redriveUndeliverable(ctx context.Context, ds []sns.Delivery, errs []error) []error {
+	for i, d := range ds {
+		if !errors.Is(errs[i], sns.ErrUndeliverable) || d.RedrivePolicy == "" || d.Protocol != "sqs" {
+			continue
+		}
+		var rp struct {
+			DeadLetterTargetArn string `json:"deadLetterTargetArn"`
+		}
+		if json.Unmarshal([]byte(d.RedrivePolicy), &rp) != nil || rp.DeadLetterTargetArn == "" {
+			continue
+		}
+		dd := d
+		dd.Endpoint = rp.DeadLetterTargetArn
+		m, err := p.snsToSQS(dd)
+		if err == nil {
+			err = p.sqs.SendFromService(ctx, dd.Endpoint, m.Body, m.Attributes)
+		}
+		if err != nil {
+			errs[i] = fmt.Errorf("%w; its dead-letter queue %s did not take it either: %v", errs[i], dd.Endpoint, err)
+			continue
+		}
+		errs[i] = nil
 	}
-	wg.Wait()
 	return errs
 }
 

@@ -250,3 +250,58 @@ func TestDeletesNotifyAQueueWithS3sObjectRemovedEvents(t *testing.T) {
 		t.Fatalf("record = %s, want ObjectRemoved:Delete of old+report.txt with a sequencer and no size or eTag", body)
 	}
 }
+
+func TestAMessageItsQueueRefusesGoesToTheSubscriptionsDeadLetterQueue(t *testing.T) {
+	for name, tc := range map[string]struct {
+		queuePolicy bool
+		queueAttrs  map[string]string
+	}{
+		"a queue whose policy lets no topic in":  {},
+		"a queue that takes no message that big": {queuePolicy: true, queueAttrs: map[string]string{"MaximumMessageSize": "1024"}},
+	} {
+		t.Run(name, func(t *testing.T) { testRedrive(t, tc.queuePolicy, tc.queueAttrs) })
+	}
+}
+
+func testRedrive(t *testing.T, queuePolicy bool, queueAttrs map[string]string) {
+	_, srv := newTestServer(t)
+	f := newFanout(t, awsConfig(srv), true, queuePolicy)
+	ctx := context.Background()
+	if queueAttrs != nil {
+		if _, err := f.sqsc.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(f.queueURL), Attributes: queueAttrs}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dlq, err := f.sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("pipe-dlq")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dlqARN := "arn:aws:sqs:us-east-1:000000000000:pipe-dlq"
+	if _, err := f.sqsc.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: dlq.QueueUrl, Attributes: map[string]string{
+		"Policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"` + dlqARN + `","Condition":{"ArnEquals":{"aws:SourceArn":"` + f.topic + `"}}}]}`}}); err != nil {
+		t.Fatal(err)
+	}
+	subs, err := f.snsc.ListSubscriptionsByTopic(ctx, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(f.topic)})
+	if err != nil || len(subs.Subscriptions) != 1 {
+		t.Fatalf("subscriptions %+v, %v", subs, err)
+	}
+	if _, err := f.snsc.SetSubscriptionAttributes(ctx, &sns.SetSubscriptionAttributesInput{SubscriptionArn: subs.Subscriptions[0].SubscriptionArn,
+		AttributeName: aws.String("RedrivePolicy"), AttributeValue: aws.String(`{"deadLetterTargetArn":"` + dlqARN + `"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	msg := "undeliverable " + strings.Repeat("x", 2000) // over the small queue's 1,024 bytes
+	if _, err := f.snsc.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(f.topic), Message: aws.String(msg)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: dlq.QueueUrl, WaitTimeSeconds: 5})
+	if err != nil || len(out.Messages) != 1 {
+		t.Fatalf("dead-letter queue: %+v, %v; want the message", out, err)
+	}
+	var env events.SNSEntity
+	if err := json.Unmarshal([]byte(aws.ToString(out.Messages[0].Body)), &env); err != nil || env.Message != msg || env.TopicArn != f.topic {
+		t.Fatalf("dead letter %s (%v), want the envelope of the published message", aws.ToString(out.Messages[0].Body), err)
+	}
+	if got, _ := f.sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(f.queueURL), WaitTimeSeconds: 1}); len(got.Messages) != 0 {
+		t.Fatalf("the refusing queue got %q", aws.ToString(got.Messages[0].Body))
+	}
+}
