@@ -73,6 +73,9 @@ func (s *Service) newFunction(ctx context.Context, in *createFunctionInput, regi
 	if err := refuseNonZip(in.Code.S3Bucket, in.Code.S3Key, in.Code.ImageUri); err != nil {
 		return nil, nil, err
 	}
+	if err := refuseMissingParts(in.Layers, len(in.FileSystemConfigs)); err != nil {
+		return nil, nil, err
+	}
 	if len(in.Code.ZipFile) > maxZip {
 		return nil, nil, requestTooLarge(maxCreateBody, "CreateFunction")
 	}

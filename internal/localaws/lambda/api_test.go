@@ -442,3 +442,33 @@ func FuzzServeHTTP(f *testing.F) {
 		}
 	})
 }
+
+func TestFunctions_withLayersOrFileSystemsAreRefusedNotRunWithoutThem(t *testing.T) {
+	h := newHarness(t, harnessConfig{})
+	ctx := context.Background()
+	for name, mod := range map[string]func(*awslambda.CreateFunctionInput){
+		"a layer": func(in *awslambda.CreateFunctionInput) {
+			in.Layers = []string{"arn:aws:lambda:us-east-1:000000000000:layer:tools:3"}
+		},
+		"an EFS file system": func(in *awslambda.CreateFunctionInput) {
+			in.FileSystemConfigs = []types.FileSystemConfig{{Arn: aws.String("arn:aws:elasticfilesystem:us-east-1:000000000000:access-point/fsap-1"), LocalMountPath: aws.String("/mnt/data")}}
+		},
+	} {
+		in := &awslambda.CreateFunctionInput{FunctionName: aws.String("parts"), Runtime: types.RuntimeProvidedal2023,
+			Role: aws.String(testRole), Code: &types.FunctionCode{ZipFile: testZip(t)}}
+		mod(in)
+		_, err := h.client.CreateFunction(ctx, in)
+		var bad *types.InvalidParameterValueException
+		if !errors.As(err, &bad) {
+			t.Errorf("CreateFunction with %s: %v, want InvalidParameterValueException", name, err)
+		}
+	}
+	h.create(t, "parts", testZip(t), nil)
+	h.waitUpdated(t, "parts")
+	_, err := h.client.UpdateFunctionConfiguration(ctx, &awslambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("parts"),
+		Layers: []string{"arn:aws:lambda:us-east-1:000000000000:layer:tools:3"}})
+	var bad *types.InvalidParameterValueException
+	if !errors.As(err, &bad) || !strings.Contains(aws.ToString(bad.Message), "put what it holds into the function's zip") {
+		t.Fatalf("UpdateFunctionConfiguration with a layer: %v, want InvalidParameterValueException naming the fix", err)
+	}
+}

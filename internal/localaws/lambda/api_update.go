@@ -58,6 +58,9 @@ func (s *Service) updateFunctionConfiguration(w http.ResponseWriter, r *http.Req
 	if err := readRequest(r, maxConfigBody, "UpdateFunctionConfiguration", &in); err != nil {
 		return err
 	}
+	if err := refuseMissingParts(in.Layers, len(in.FileSystemConfigs)); err != nil {
+		return err
+	}
 	if err := s.beginUpdate(fn, in.RevisionId); err != nil {
 		return err
 	}

@@ -9,24 +9,27 @@ import (
 	"strings"
 )
 
-// createFunctionInput is the body of CreateFunction; fields the local AWS
-// does not use (VpcConfig, Layers, TracingConfig, …) are accepted and
-// ignored.
+// createFunctionInput is the body of CreateFunction; fields that change
+// nothing on one host (VpcConfig, TracingConfig, KMSKeyArn, …) are accepted
+// and ignored, and those a function would miss at run time (Layers,
+// FileSystemConfigs) are refused (refuseMissingParts).
 type createFunctionInput struct {
-	FunctionName     *string
-	Runtime          *string
-	Role             *string
-	Handler          *string
-	Code             *functionCode
-	Description      *string
-	Timeout          *int32
-	MemorySize       *int32
-	Environment      *environment
-	Tags             map[string]string
-	Architectures    []string
-	PackageType      *string
-	LoggingConfig    *loggingConfig
-	DeadLetterConfig *deadLetterConfig
+	FunctionName      *string
+	Runtime           *string
+	Role              *string
+	Handler           *string
+	Code              *functionCode
+	Description       *string
+	Timeout           *int32
+	MemorySize        *int32
+	Environment       *environment
+	Tags              map[string]string
+	Architectures     []string
+	PackageType       *string
+	LoggingConfig     *loggingConfig
+	DeadLetterConfig  *deadLetterConfig
+	Layers            []string
+	FileSystemConfigs []struct{ Arn, LocalMountPath string }
 }
 
 // functionCode is the Code of CreateFunction; ZipFile is base64 in JSON,
@@ -40,16 +43,18 @@ type functionCode struct {
 
 // updateConfigurationInput is the body of UpdateFunctionConfiguration.
 type updateConfigurationInput struct {
-	Role             *string
-	Handler          *string
-	Description      *string
-	Timeout          *int32
-	MemorySize       *int32
-	Environment      *environment
-	Runtime          *string
-	LoggingConfig    *loggingConfig
-	DeadLetterConfig *deadLetterConfig
-	RevisionId       *string
+	Role              *string
+	Handler           *string
+	Description       *string
+	Timeout           *int32
+	MemorySize        *int32
+	Environment       *environment
+	Runtime           *string
+	LoggingConfig     *loggingConfig
+	DeadLetterConfig  *deadLetterConfig
+	Layers            []string
+	FileSystemConfigs []struct{ Arn, LocalMountPath string }
+	RevisionId        *string
 }
 
 // updateCodeInput is the body of UpdateFunctionCode.
@@ -209,6 +214,21 @@ func validateTags(tags map[string]string) error {
 
 // refuseNonZip refuses code from S3 or an image: the local AWS has no
 // access to S3 from here and runs no containers.
+// refuseMissingParts refuses the parts of a function the local AWS cannot
+// give it: layers (it serves none, so every layer version is one that
+// does not exist, which Lambda refuses too) and file systems (there is no
+// EFS); silently running the function without them would fail it later,
+// far from the cause.
+func refuseMissingParts(layers []string, fileSystems int) error {
+	switch {
+	case len(layers) > 0:
+		return invalidParameter("The local AWS serves no layers, so layer %s does not exist here; put what it holds into the function's zip.", layers[0])
+	case fileSystems > 0:
+		return invalidParameter("The local AWS has no EFS file systems; leave FileSystemConfigs out.")
+	}
+	return nil
+}
+
 func refuseNonZip(s3Bucket, s3Key, image *string) error {
 	switch {
 	case image != nil:
