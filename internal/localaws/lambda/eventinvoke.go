@@ -64,11 +64,15 @@ type eventInvokeInput struct {
 // validate checks the input against the API's constraints (destinations
 // are checked against the function's role by checkDestination).
 func (in *eventInvokeInput) validate() error {
-	if r := in.MaximumRetryAttempts; r != nil && (*r < 0 || *r > defaultRetryAttempts) {
+	switch r, a := in.MaximumRetryAttempts, in.MaximumEventAgeInSeconds; {
+	case r != nil && *r < 0:
+		return validationError(*r, "maximumRetryAttempts", "Member must have value greater than or equal to 0")
+	case r != nil && *r > defaultRetryAttempts:
 		return validationError(*r, "maximumRetryAttempts", "Member must have value less than or equal to 2")
-	}
-	if a := in.MaximumEventAgeInSeconds; a != nil && (*a < minEventAgeSeconds || *a > maxEventAgeSeconds) {
-		return validationError(*a, "maximumEventAgeInSeconds", "Member must have value between 60 and 21600")
+	case a != nil && *a < minEventAgeSeconds:
+		return validationError(*a, "maximumEventAgeInSeconds", "Member must have value greater than or equal to 60")
+	case a != nil && *a > maxEventAgeSeconds:
+		return validationError(*a, "maximumEventAgeInSeconds", "Member must have value less than or equal to 21600")
 	}
 	return nil
 }
