@@ -20,6 +20,8 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 )
@@ -300,6 +302,45 @@ func TestASuccessfulAsynchronousInvocationSendsItsRecordToTheOnSuccessQueue(t *t
 	for _, want := range []string{`"condition":"Success"`, `"requestPayload":{"op":"echo","hello":"world"}`, `"responsePayload":{"op":"echo","hello":"world"}`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("record %s lacks %s", body, want)
+		}
+	}
+}
+
+func TestATopicInvokesASubscribedFunctionThatLetsSNSInvokeIt(t *testing.T) {
+	_, srv := newTestServer(t)
+	cfg := awsConfig(srv)
+	ctx := context.Background()
+	x := newS3ToLambda(t, cfg)
+	snsc := sns.NewFromConfig(cfg)
+	topic, err := snsc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("greetings")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := snsc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("lambda"), Endpoint: aws.String(x.fnARN)}); err != nil {
+		t.Fatal(err)
+	}
+	publish := func(msg string) {
+		t.Helper()
+		if _, err := snsc.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String(msg), Subject: aws.String("greeting"),
+			MessageAttributes: map[string]snstypes.MessageAttributeValue{"lang": {DataType: aws.String("String"), StringValue: aws.String("en")}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish("before the permission") // SNS may not invoke the function yet: dropped
+	if _, err := x.fns.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String(x.fnARN), StatementId: aws.String("sns"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("sns.amazonaws.com"), SourceArn: topic.TopicArn}); err != nil {
+		t.Fatal(err)
+	}
+	publish("hello")
+	lines := x.events(t, 1)
+	time.Sleep(200 * time.Millisecond)
+	if lines = x.events(t, 1); len(lines) != 1 {
+		t.Fatalf("events %q, want only the message published after the permission", lines)
+	}
+	for _, want := range []string{`"EventSource":"aws:sns"`, `"EventSubscriptionArn":"` + aws.ToString(topic.TopicArn) + `:`, `"Message":"hello"`,
+		`"Subject":"greeting"`, `"SigningCertUrl":"https://sns.us-east-1.amazonaws.com/`, `"UnsubscribeUrl":`, `"lang":{"Type":"String","Value":"en"}`} {
+		if !strings.Contains(lines[0], want) {
+			t.Errorf("event %s lacks %s", lines[0], want)
 		}
 	}
 }

@@ -15,7 +15,8 @@ import (
 )
 
 // This file is the SNS side of the pipeline: delivery to SQS subscriptions,
-// gated by the queue policy, and the retrying dispatcher.
+// gated by the queue policy, and the retrying dispatcher. Lambda
+// subscriptions are delivered by sns_lambda.go.
 
 // deliverSNS is SNS's delivery hook: an sqs subscription gets the message
 // only if the queue's policy lets sns.amazonaws.com send with the topic as
@@ -38,6 +39,10 @@ func (p *pipeline) deliverSNSBatch(ctx context.Context, ds []sns.Delivery) []err
 	shares := map[string]*share{}
 	var queues []string
 	for i, d := range ds {
+		if d.Protocol == "lambda" {
+			errs[i] = p.snsToLambda(d)
+			continue
+		}
 		m, err := p.snsToSQS(d)
 		if err != nil {
 			errs[i] = err
@@ -75,9 +80,9 @@ func (p *pipeline) deliverSNSBatch(ctx context.Context, ds []sns.Delivery) []err
 	return p.redriveUndeliverable(ctx, ds, errs)
 }
 
-// redriveUndeliverable sends each delivery that its queue refused (a
-// client-side error: the queue is gone, its policy refuses the topic, the
-// message is too large) to its subscription's dead-letter queue, if the
+// redriveUndeliverable sends each delivery that its endpoint refused (a
+// client-side error: the queue or function is gone, its policy refuses the
+// topic, the message is too large) to its subscription's dead-letter queue, if the
 // subscription's RedrivePolicy names one: "When Amazon SNS receives a
 // client-side error … Amazon SNS discards the message—unless a dead-letter
 // queue is attached to the subscription"
@@ -88,7 +93,7 @@ func (p *pipeline) deliverSNSBatch(ctx context.Context, ds []sns.Delivery) []err
 // dead-letter queue has the message.
 func (p *pipeline) redriveUndeliverable(ctx context.Context, ds []sns.Delivery, errs []error) []error {
 	for i, d := range ds {
-		if !errors.Is(errs[i], sns.ErrUndeliverable) || d.RedrivePolicy == "" || d.Protocol != "sqs" {
+		if !errors.Is(errs[i], sns.ErrUndeliverable) || d.RedrivePolicy == "" {
 			continue
 		}
 		var rp struct {
@@ -98,7 +103,7 @@ func (p *pipeline) redriveUndeliverable(ctx context.Context, ds []sns.Delivery, 
 			continue
 		}
 		dd := d
-		dd.Endpoint = rp.DeadLetterTargetArn
+		dd.Protocol, dd.Endpoint = "sqs", rp.DeadLetterTargetArn
 		m, err := p.snsToSQS(dd)
 		if err == nil {
 			err = p.sqs.SendFromService(ctx, dd.Endpoint, m.Body, m.Attributes)
