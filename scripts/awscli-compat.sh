@@ -67,6 +67,19 @@ run_suite() { # run_suite LABEL AWS-BINARY
   check "$label s3api list-object-versions" "${a[@]}" s3api list-object-versions --bucket "compat-$sfx"
   check "$label s3 rb --force" "${a[@]}" s3 rb --force "s3://compat-$sfx"
 
+  # S3 tells a queue about deletes (ObjectRemoved events, no size or eTag).
+  local nq nqarn
+  nq=$("${a[@]}" sqs create-queue --queue-name "compat-$sfx-events" --query QueueUrl --output text 2>/dev/null || true)
+  nqarn="arn:aws:sqs:us-east-1:000000000000:compat-$sfx-events"
+  check "$label sqs set-queue-attributes (let S3 send)" "${a[@]}" sqs set-queue-attributes --queue-url "$nq" --attributes "{\"Policy\":\"{\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":{\\\"Service\\\":\\\"s3.amazonaws.com\\\"},\\\"Action\\\":\\\"sqs:SendMessage\\\",\\\"Resource\\\":\\\"$nqarn\\\"}]}\"}"
+  check "$label s3 mb for events" "${a[@]}" s3 mb "s3://compat-$sfx-ev"
+  check "$label s3api put-bucket-notification-configuration to a queue" "${a[@]}" s3api put-bucket-notification-configuration --bucket "compat-$sfx-ev" --notification-configuration "{\"QueueConfigurations\":[{\"QueueArn\":\"$nqarn\",\"Events\":[\"s3:ObjectRemoved:*\"]}]}"
+  check "$label s3 cp for a delete event" "${a[@]}" s3 cp "$work/tree/a.txt" "s3://compat-$sfx-ev/gone.txt"
+  check "$label s3 rm sends ObjectRemoved:Delete" "${a[@]}" s3 rm "s3://compat-$sfx-ev/gone.txt"
+  check "$label sqs receive-message of the delete event" bash -c "for i in 1 2 3; do '$aws' --endpoint-url $endpoint sqs receive-message --queue-url '$nq' --max-number-of-messages 10 --wait-time-seconds 2 | grep -q 'ObjectRemoved:Delete' && exit 0; done; exit 1"
+  check "$label s3 rb the events bucket" "${a[@]}" s3 rb --force "s3://compat-$sfx-ev"
+  check "$label sqs delete-queue of the events" "${a[@]}" sqs delete-queue --queue-url "$nq"
+
   local q
   check "$label sqs create-queue" "${a[@]}" sqs create-queue --queue-name "compat-$sfx"
   q=$("${a[@]}" sqs get-queue-url --queue-name "compat-$sfx" --query QueueUrl --output text 2>/dev/null || true)
