@@ -24,27 +24,23 @@ func (s *Service) putConcurrency(w http.ResponseWriter, r *http.Request, reqID s
 		return validationError(*in.ReservedConcurrentExecutions, "reservedConcurrentExecutions", "Member must have value greater than or equal to 0")
 	}
 	want := *in.ReservedConcurrentExecutions
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if fn, err = s.currentLocked(r, fn); err != nil {
-		return err
-	}
-	total := int64(want)
-	for name, other := range s.fns {
-		if name != fn.Name && other.Reserved != nil {
-			total += int64(*other.Reserved)
+	_, err = s.change(fn, func(cur, next *function) error {
+		total := int64(want)
+		for name, other := range s.fns { // s.mu is held
+			if name != cur.Name && other.Reserved != nil {
+				total += int64(*other.Reserved)
+			}
 		}
-	}
-	if total > maxReservedTotal {
-		return invalidParameter(unreservedMinimumText)
-	}
-	next := fn.clone()
-	next.Reserved = &want
-	next.Generation = nextGeneration(fn, s.env.Clock.Now())
-	if err := s.saveLocked(next); err != nil {
+		if total > maxReservedTotal {
+			return invalidParameter(unreservedMinimumText)
+		}
+		next.Reserved = &want
+		next.Generation = nextGeneration(cur, s.env.Clock.Now())
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	s.retireLocked(fn.Name)
 	return writeJSON(w, http.StatusOK, concurrency{ReservedConcurrentExecutions: &want}, reqID)
 }
 
@@ -63,17 +59,12 @@ func (s *Service) deleteConcurrency(w http.ResponseWriter, r *http.Request, reqI
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if fn, err = s.currentLocked(r, fn); err != nil {
+	if _, err := s.change(fn, func(cur, next *function) error {
+		next.Reserved = nil
+		next.Generation = nextGeneration(cur, s.env.Clock.Now())
+		return nil
+	}); err != nil {
 		return err
 	}
-	next := fn.clone()
-	next.Reserved = nil
-	next.Generation = nextGeneration(fn, s.env.Clock.Now())
-	if err := s.saveLocked(next); err != nil {
-		return err
-	}
-	s.retireLocked(fn.Name)
 	return writeEmpty(w, http.StatusNoContent, reqID)
 }

@@ -41,31 +41,27 @@ func (s *Service) addPermission(w http.ResponseWriter, r *http.Request, reqID st
 	if err := p.validate(); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if fn, err = s.currentLocked(r, fn); err != nil {
-		return err
-	}
-	if in.RevisionId != nil && *in.RevisionId != fn.RevisionID {
-		return preconditionFailed()
-	}
-	if slices.ContainsFunc(fn.Permissions, func(q permission) bool { return q.Sid == p.Sid }) {
-		return awsproto.Errorf(http.StatusConflict, CodeConflict,
-			"The statement id (%s) provided already exists. Please provide a new statement id, or remove the existing statement.", p.Sid)
-	}
 	arn := functionARN(fn.Region, s.env.Account, fn.Name)
-	next := fn.clone()
-	next.Permissions = append(next.Permissions, p)
-	doc, err := policyDocument(next.Permissions, arn)
-	if err != nil {
-		return err
-	}
-	if len(doc) > maxPolicySize {
-		return awsproto.Errorf(http.StatusBadRequest, codePolicy,
-			"The final policy size (%d) is bigger than the limit (%d).", len(doc), maxPolicySize)
-	}
-	next.RevisionID = awsproto.NewRequestID()
-	if err := s.saveLocked(next); err != nil {
+	if _, err := s.change(fn, func(cur, next *function) error {
+		if in.RevisionId != nil && *in.RevisionId != cur.RevisionID {
+			return preconditionFailed()
+		}
+		if slices.ContainsFunc(cur.Permissions, func(q permission) bool { return q.Sid == p.Sid }) {
+			return awsproto.Errorf(http.StatusConflict, CodeConflict,
+				"The statement id (%s) provided already exists. Please provide a new statement id, or remove the existing statement.", p.Sid)
+		}
+		next.Permissions = append(next.Permissions, p)
+		doc, err := policyDocument(next.Permissions, arn)
+		if err != nil {
+			return err
+		}
+		if len(doc) > maxPolicySize {
+			return awsproto.Errorf(http.StatusBadRequest, codePolicy,
+				"The final policy size (%d) is bigger than the limit (%d).", len(doc), maxPolicySize)
+		}
+		next.RevisionID = awsproto.NewRequestID()
+		return nil
+	}); err != nil {
 		return err
 	}
 	st, err := json.Marshal(statementOf(p, arn))
@@ -103,23 +99,19 @@ func (s *Service) removePermission(w http.ResponseWriter, r *http.Request, reqID
 	if err != nil {
 		return err
 	}
-	sid := r.PathValue("sid")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if fn, err = s.currentLocked(r, fn); err != nil {
-		return err
-	}
-	if rev := r.URL.Query().Get("RevisionId"); rev != "" && rev != fn.RevisionID {
-		return preconditionFailed()
-	}
-	i := slices.IndexFunc(fn.Permissions, func(q permission) bool { return q.Sid == sid })
-	if i < 0 {
-		return awsproto.Errorf(http.StatusNotFound, CodeNotFound, "%s", noPolicyText)
-	}
-	next := fn.clone()
-	next.Permissions = slices.Delete(next.Permissions, i, i+1)
-	next.RevisionID = awsproto.NewRequestID()
-	if err := s.saveLocked(next); err != nil {
+	sid, rev := r.PathValue("sid"), r.URL.Query().Get("RevisionId")
+	if _, err := s.change(fn, func(cur, next *function) error {
+		if rev != "" && rev != cur.RevisionID {
+			return preconditionFailed()
+		}
+		i := slices.IndexFunc(cur.Permissions, func(q permission) bool { return q.Sid == sid })
+		if i < 0 {
+			return awsproto.Errorf(http.StatusNotFound, CodeNotFound, "%s", noPolicyText)
+		}
+		next.Permissions = slices.Delete(next.Permissions, i, i+1)
+		next.RevisionID = awsproto.NewRequestID()
+		return nil
+	}); err != nil {
 		return err
 	}
 	return writeEmpty(w, http.StatusNoContent, reqID)

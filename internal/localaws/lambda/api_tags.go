@@ -42,24 +42,16 @@ func (s *Service) untagResource(w http.ResponseWriter, r *http.Request, reqID st
 	})
 }
 
-// retag applies change to a copy of fn's tags and stores it: 204.
-func (s *Service) retag(w http.ResponseWriter, fn *function, reqID string, change func(map[string]string)) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	arn := functionARN(fn.Region, s.env.Account, fn.Name)
-	if fn = s.fns[fn.Name]; fn == nil {
-		return notFound(arn)
-	}
-	next := fn.clone()
-	if next.Tags == nil {
-		next.Tags = map[string]string{}
-	}
-	change(next.Tags)
-	if err := validateTags(next.Tags); err != nil {
-		return err
-	}
-	// Tags do not change the code or configuration: running instances stay.
-	if err := s.saveLocked(next); err != nil {
+// retag applies edit to a copy of fn's tags and stores it: 204. Tags do
+// not change the code or configuration: running instances stay.
+func (s *Service) retag(w http.ResponseWriter, fn *function, reqID string, edit func(map[string]string)) error {
+	if _, err := s.change(fn, func(_, next *function) error {
+		if next.Tags == nil {
+			next.Tags = map[string]string{}
+		}
+		edit(next.Tags)
+		return validateTags(next.Tags)
+	}); err != nil {
 		return err
 	}
 	return writeEmpty(w, http.StatusNoContent, reqID)

@@ -138,40 +138,37 @@ func (s *Service) putEventInvokeConfig(merge bool) handlerFunc {
 		if err := in.validate(); err != nil {
 			return err
 		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if fn, err = s.currentLocked(r, fn); err != nil {
-			return err
-		}
-		next := fn.clone()
-		c := eventInvokeConfig{}
-		if merge && fn.EventInvoke != nil {
-			c = *fn.EventInvoke
-		}
-		if in.MaximumRetryAttempts != nil || !merge {
-			c.MaximumRetryAttempts = in.MaximumRetryAttempts
-		}
-		if in.MaximumEventAgeInSeconds != nil || !merge {
-			c.MaximumEventAgeInSeconds = in.MaximumEventAgeInSeconds
-		}
-		onSuccess, onFailure, successGiven, failureGiven := in.destinations()
-		if successGiven || !merge {
-			c.OnSuccess = onSuccess
-		}
-		if failureGiven || !merge {
-			c.OnFailure = onFailure
-		}
-		for _, d := range []struct{ member, arn string }{{"destinationConfig.onSuccess", c.OnSuccess}, {"destinationConfig.onFailure", c.OnFailure}} {
-			if err := s.checkDestination(fn.Role, d.member, d.arn); err != nil {
-				return err
+		saved, err := s.change(fn, func(cur, next *function) error {
+			c := eventInvokeConfig{}
+			if merge && cur.EventInvoke != nil {
+				c = *cur.EventInvoke
 			}
-		}
-		c.LastModified = s.env.Clock.Now().UTC()
-		next.EventInvoke = &c
-		if err := s.saveLocked(next); err != nil {
+			if in.MaximumRetryAttempts != nil || !merge {
+				c.MaximumRetryAttempts = in.MaximumRetryAttempts
+			}
+			if in.MaximumEventAgeInSeconds != nil || !merge {
+				c.MaximumEventAgeInSeconds = in.MaximumEventAgeInSeconds
+			}
+			onSuccess, onFailure, successGiven, failureGiven := in.destinations()
+			if successGiven || !merge {
+				c.OnSuccess = onSuccess
+			}
+			if failureGiven || !merge {
+				c.OnFailure = onFailure
+			}
+			for _, d := range []struct{ member, arn string }{{"destinationConfig.onSuccess", c.OnSuccess}, {"destinationConfig.onFailure", c.OnFailure}} {
+				if err := s.checkDestination(cur.Role, d.member, d.arn); err != nil {
+					return err
+				}
+			}
+			c.LastModified = s.env.Clock.Now().UTC()
+			next.EventInvoke = &c
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		return writeJSON(w, http.StatusOK, s.eventInvokeOutput(next), reqID)
+		return writeJSON(w, http.StatusOK, s.eventInvokeOutput(saved), reqID)
 	}
 }
 
@@ -216,17 +213,13 @@ func (s *Service) deleteEventInvokeConfig(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if fn, err = s.currentLocked(r, fn); err != nil {
-		return err
-	}
-	if fn.EventInvoke == nil {
-		return noEventInvokeConfig(fn, s.env.Account)
-	}
-	next := fn.clone()
-	next.EventInvoke = nil
-	if err := s.saveLocked(next); err != nil {
+	if _, err := s.change(fn, func(cur, next *function) error {
+		if cur.EventInvoke == nil {
+			return noEventInvokeConfig(cur, s.env.Account)
+		}
+		next.EventInvoke = nil
+		return nil
+	}); err != nil {
 		return err
 	}
 	return writeEmpty(w, http.StatusNoContent, reqID)

@@ -322,12 +322,28 @@ func (s *Service) poolFor(name string) (*pool, error) {
 	return p, nil
 }
 
-// currentLocked returns the stored function that fn (found by lookup) is
-// now: an update may have replaced it meanwhile, a delete removed it. The
-// caller holds s.mu.
-func (s *Service) currentLocked(r *http.Request, fn *function) (*function, error) {
-	if cur := s.fns[fn.Name]; cur != nil {
-		return cur, nil
+// change is a write operation's read-modify-save of the function fn (found
+// by lookup): under s.mu it re-reads the stored function (an update may
+// have replaced it meanwhile, a delete removed it), lets edit check the
+// current value and set the fields of a clone, and saves the clone. An
+// error from edit (a refusal) saves nothing. A clone with a new Generation
+// retires the running instances. It returns the function as saved.
+func (s *Service) change(fn *function, edit func(cur, next *function) error) (*function, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := s.fns[fn.Name]
+	if cur == nil {
+		return nil, notFound(functionARN(fn.Region, s.env.Account, fn.Name))
 	}
-	return nil, notFound(functionARN(s.region(r), s.env.Account, r.PathValue("name")))
+	next := cur.clone()
+	if err := edit(cur, next); err != nil {
+		return nil, err
+	}
+	if err := s.saveLocked(next); err != nil {
+		return nil, err
+	}
+	if next.Generation != cur.Generation {
+		s.retireLocked(cur.Name)
+	}
+	return next, nil
 }
