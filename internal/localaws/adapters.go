@@ -21,17 +21,23 @@ import (
 // This file adapts the services to the small interfaces the others declare
 // (STYLE P12): only here do they meet.
 
-// lambdaRoles lets Lambda ask IAM whether it may assume a role: the role
-// exists and its trust policy lets lambda.amazonaws.com sts:AssumeRole.
-type lambdaRoles struct{ iam *iam.Service }
+// rolePermissions evaluates a role's policies (inline and attached): event
+// source mappings check a function's role against its queue, Lambda
+// against its dead-letter target and destinations.
+type rolePermissions struct{ iam *iam.Service }
+
+func (p rolePermissions) Allowed(roleARN, action, resource string) bool {
+	d, ok := p.iam.Evaluate(roleARN, policy.Request{Action: action, Resource: resource})
+	return ok && d == policy.Allowed
+}
+
+// lambdaRoles lets Lambda ask IAM whether it may assume a role (the role
+// exists and its trust policy lets lambda.amazonaws.com sts:AssumeRole) and
+// what the role allows.
+type lambdaRoles struct{ rolePermissions }
 
 func (r lambdaRoles) CanLambdaAssume(_ context.Context, roleARN string) (bool, error) {
 	return r.iam.CanAssume(roleARN, "lambda.amazonaws.com"), nil
-}
-
-func (r lambdaRoles) Allowed(roleARN, action, resource string) bool {
-	d, ok := r.iam.Evaluate(roleARN, policy.Request{Action: action, Resource: resource})
-	return ok && d == policy.Allowed
 }
 
 // lambdaOutbound sends what asynchronous invocations leave behind to SQS
@@ -121,14 +127,6 @@ func (f esmFunctions) Lookup(nameOrARN string) (esm.Function, bool) {
 
 func (f esmFunctions) InvokeSync(ctx context.Context, name string, payload []byte) ([]byte, string, error) {
 	return f.lambda.InvokeSync(ctx, name, payload)
-}
-
-// esmPermissions evaluates a function role's policies (inline and attached).
-type esmPermissions struct{ iam *iam.Service }
-
-func (p esmPermissions) Allowed(roleARN, action, resource string) bool {
-	d, ok := p.iam.Evaluate(roleARN, policy.Request{Action: action, Resource: resource})
-	return ok && d == policy.Allowed
 }
 
 // lambdaRouter sends event source mapping paths to the mappings and every

@@ -8,6 +8,17 @@ import (
 	"github.com/edasctl/edasctl/internal/localaws/policy"
 )
 
+// serviceMay checks that doc, a resource policy, lets the AWS service
+// principal (s3.amazonaws.com, sns.amazonaws.com) do action on resource on
+// behalf of sourceARN in this account, as S3 and SNS check their
+// destinations; else the error is refusal.
+func (p *pipeline) serviceMay(service, action, resource, sourceARN, doc, refusal string) error {
+	return p.allows(doc, policy.Request{
+		Principal: policy.Service(service), Action: action, Resource: resource,
+		Context: map[string][]string{"aws:SourceArn": {sourceARN}, "aws:SourceAccount": {p.env.Account}},
+	}, refusal)
+}
+
 func (p *pipeline) allows(doc string, req policy.Request, refusal string) error {
 	if doc == "" {
 		return errors.New(refusal)

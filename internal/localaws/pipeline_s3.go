@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/edasctl/edasctl/internal/localaws/awsproto"
-	"github.com/edasctl/edasctl/internal/localaws/policy"
 	"github.com/edasctl/edasctl/internal/localaws/s3"
 	"github.com/edasctl/edasctl/internal/localaws/sns"
 	"github.com/edasctl/edasctl/internal/localaws/store"
@@ -279,10 +278,8 @@ func (p *pipeline) s3MayPublish(bucket, topicARN string) error {
 	if !ok {
 		return errors.New("the topic does not exist")
 	}
-	return p.allows(doc, policy.Request{
-		Principal: policy.Service("s3.amazonaws.com"), Action: "sns:Publish", Resource: topicARN,
-		Context: map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + bucket}, "aws:SourceAccount": {p.env.Account}},
-	}, "Permissions on the destination topic do not allow S3 to publish notifications from this bucket")
+	return p.serviceMay("s3.amazonaws.com", "sns:Publish", topicARN, "arn:aws:s3:::"+bucket, doc,
+		"Permissions on the destination topic do not allow S3 to publish notifications from this bucket")
 }
 
 // s3MaySend checks that queueARN exists and its policy lets
@@ -292,10 +289,8 @@ func (p *pipeline) s3MaySend(bucket, queueARN string) error {
 	if !ok {
 		return errors.New("the queue does not exist")
 	}
-	return p.allows(doc, policy.Request{
-		Principal: policy.Service("s3.amazonaws.com"), Action: "sqs:SendMessage", Resource: queueARN,
-		Context: map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + bucket}, "aws:SourceAccount": {p.env.Account}},
-	}, "Permissions on the destination queue do not allow S3 to publish notifications from this bucket")
+	return p.serviceMay("s3.amazonaws.com", "sqs:SendMessage", queueARN, "arn:aws:s3:::"+bucket, doc,
+		"Permissions on the destination queue do not allow S3 to publish notifications from this bucket")
 }
 
 // s3MayInvoke checks that functionARN names a function whose
@@ -306,10 +301,8 @@ func (p *pipeline) s3MayInvoke(bucket, functionARN string) error {
 	if !ok {
 		return errors.New("the function does not exist")
 	}
-	return p.allows(doc, policy.Request{
-		Principal: policy.Service("s3.amazonaws.com"), Action: "lambda:InvokeFunction", Resource: arn,
-		Context: map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + bucket}, "aws:SourceAccount": {p.env.Account}},
-	}, "The function's resource-based policy does not allow S3 to invoke it for this bucket")
+	return p.serviceMay("s3.amazonaws.com", "lambda:InvokeFunction", arn, "arn:aws:s3:::"+bucket, doc,
+		"The function's resource-based policy does not allow S3 to invoke it for this bucket")
 }
 
 // validateNotification is S3's PutBucketNotificationConfiguration check:

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/edasctl/edasctl/internal/localaws/awsproto"
-	"github.com/edasctl/edasctl/internal/localaws/policy"
 	"github.com/edasctl/edasctl/internal/localaws/sns"
 	"github.com/edasctl/edasctl/internal/localaws/sqs"
 )
@@ -128,10 +127,8 @@ func (p *pipeline) snsToSQS(d sns.Delivery) (sqs.OutMessage, error) {
 	if !ok {
 		return sqs.OutMessage{}, fmt.Errorf("%w: queue %s does not exist", sns.ErrUndeliverable, d.Endpoint)
 	}
-	if err := p.allows(doc, policy.Request{
-		Principal: policy.Service("sns.amazonaws.com"), Action: "sqs:SendMessage", Resource: d.Endpoint,
-		Context: map[string][]string{"aws:SourceArn": {d.TopicARN}, "aws:SourceAccount": {p.env.Account}},
-	}, "the queue policy does not let the topic send"); err != nil {
+	if err := p.serviceMay("sns.amazonaws.com", "sqs:SendMessage", d.Endpoint, d.TopicARN, doc,
+		"the queue policy does not let the topic send"); err != nil {
 		return sqs.OutMessage{}, fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
 	}
 	var attrs map[string]sqs.MessageAttribute

@@ -55,7 +55,7 @@ func (s *Server) addServices(env service.Env) error {
 	s.services["sts"] = sts.New(env)
 
 	fns, err := lambda.New(env, lambda.Options{
-		Roles:        lambdaRoles{iamSvc},
+		Roles:        lambdaRoles{rolePermissions{iamSvc}},
 		Logs:         lambdaLogs{logsSvc},
 		Outbound:     lambdaOutbound{sqs: p.sqs, sns: p.sns},
 		Endpoint:     s.Endpoint,
@@ -67,7 +67,7 @@ func (s *Server) addServices(env service.Env) error {
 	s.closers = append(s.closers, fns.Close)
 	p.lambda = fns
 	mappings, err := esm.New(env, esm.Options{CreatingDelay: s.opts.realism.MappingCreating},
-		esmQueues{p.sqs}, esmFunctions{fns}, esmPermissions{iamSvc})
+		esmQueues{p.sqs}, esmFunctions{fns}, rolePermissions{iamSvc})
 	if err != nil {
 		return err
 	}

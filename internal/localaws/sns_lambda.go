@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/edasctl/edasctl/internal/localaws/policy"
 	"github.com/edasctl/edasctl/internal/localaws/sns"
 )
 
@@ -22,10 +21,8 @@ func (p *pipeline) snsToLambda(d sns.Delivery) error {
 	if !ok {
 		return fmt.Errorf("%w: function %s does not exist", sns.ErrUndeliverable, d.Endpoint)
 	}
-	if err := p.allows(doc, policy.Request{
-		Principal: policy.Service("sns.amazonaws.com"), Action: "lambda:InvokeFunction", Resource: arn,
-		Context: map[string][]string{"aws:SourceArn": {d.TopicARN}, "aws:SourceAccount": {p.env.Account}},
-	}, "the function's resource-based policy does not let the topic invoke it"); err != nil {
+	if err := p.serviceMay("sns.amazonaws.com", "lambda:InvokeFunction", arn, d.TopicARN, doc,
+		"the function's resource-based policy does not let the topic invoke it"); err != nil {
 		return fmt.Errorf("%w: %v", sns.ErrUndeliverable, err)
 	}
 	event, err := lambdaSNSEvent(d)
