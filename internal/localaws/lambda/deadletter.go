@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"context"
-	"strings"
 )
 
 // A DeadLetter is what an asynchronous invocation that failed for good (its
@@ -35,18 +34,6 @@ type deadLetterConfig struct {
 	TargetArn string
 }
 
-// deadLetterAction returns the call a function's role must be allowed to
-// make on target, and the service as Lambda's error message names it.
-func deadLetterAction(target string) (action, op, service string, ok bool) {
-	switch {
-	case strings.HasPrefix(target, "arn:aws:sqs:"):
-		return "sqs:SendMessage", "SendMessage", "SQS", true
-	case strings.HasPrefix(target, "arn:aws:sns:"):
-		return "sns:Publish", "Publish", "SNS", true
-	}
-	return "", "", "", false
-}
-
 // checkDeadLetter validates a DeadLetterConfig's target for a function
 // whose execution role is role: an SQS queue or SNS topic ARN ("" removes
 // the configuration) that the role may send to, as Lambda checks.
@@ -54,12 +41,12 @@ func (s *Service) checkDeadLetter(role, target string) error {
 	if target == "" {
 		return nil
 	}
-	action, op, service, ok := deadLetterAction(target)
-	if !ok {
+	t, ok := targetOf(target)
+	if !ok || t.service == "Lambda" {
 		return invalidParameter("The target of a dead-letter queue must be an SQS queue or an SNS topic ARN: %s", target)
 	}
-	if s.opts.Roles != nil && !s.opts.Roles.Allowed(role, action, target) {
-		return invalidParameter("The provided execution role does not have permissions to call %s on %s", op, service)
+	if s.opts.Roles != nil && !s.opts.Roles.Allowed(role, t.action, target) {
+		return invalidParameter("The provided execution role does not have permissions to call %s on %s", t.op(), t.service)
 	}
 	return nil
 }

@@ -25,19 +25,30 @@ const (
 	conditionEventAgeExceeded = "EventAgeExceeded"
 )
 
-// destinationAction returns the call a function's role must be allowed to
-// make on a destination, as its ARN names the service.
-func destinationAction(arn string) (action string, ok bool) {
-	switch {
-	case strings.HasPrefix(arn, "arn:aws:sqs:"):
-		return "sqs:SendMessage", true
-	case strings.HasPrefix(arn, "arn:aws:sns:"):
-		return "sns:Publish", true
-	case strings.HasPrefix(arn, "arn:aws:lambda:"):
-		return "lambda:InvokeFunction", true
-	}
-	return "", false
+// A target is a service that what asynchronous invocations leave behind
+// (dead letters, invocation records) is sent to, known by its ARN's prefix:
+// the call a function's role must be allowed to make on it, and the service
+// as Lambda's error messages name it.
+type target struct{ prefix, action, service string }
+
+var targets = []target{
+	{"arn:aws:sqs:", "sqs:SendMessage", "SQS"},
+	{"arn:aws:sns:", "sns:Publish", "SNS"},
+	{"arn:aws:lambda:", "lambda:InvokeFunction", "Lambda"},
 }
+
+// targetOf returns the target arn belongs to.
+func targetOf(arn string) (target, bool) {
+	for _, t := range targets {
+		if strings.HasPrefix(arn, t.prefix) {
+			return t, true
+		}
+	}
+	return target{}, false
+}
+
+// op is the target's call without its service, e.g. "SendMessage".
+func (t target) op() string { return t.action[strings.IndexByte(t.action, ':')+1:] }
 
 // checkDestination validates a destination of a function whose execution
 // role is role: a queue, topic or function it may send to.
@@ -45,12 +56,12 @@ func (s *Service) checkDestination(role, member, arn string) error {
 	if arn == "" {
 		return nil
 	}
-	action, ok := destinationAction(arn)
+	t, ok := targetOf(arn)
 	if !ok {
 		return invalidParameter("The local AWS sends invocation records to SQS queues, SNS topics and Lambda functions only, not to %s (%s).", arn, member)
 	}
-	if s.opts.Roles != nil && !s.opts.Roles.Allowed(role, action, arn) {
-		return invalidParameter("The function's execution role does not have permissions to call %s on %s", strings.SplitN(action, ":", 2)[1], arn)
+	if s.opts.Roles != nil && !s.opts.Roles.Allowed(role, t.action, arn) {
+		return invalidParameter("The function's execution role does not have permissions to call %s on %s", t.op(), arn)
 	}
 	return nil
 }
