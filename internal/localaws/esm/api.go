@@ -166,7 +166,7 @@ func apply(m *mapping, req request) error {
 		if err != nil {
 			return err
 		}
-		m.FilterPatterns = patterns
+		m.FilterPatterns, m.filters = patterns, compile(patterns)
 	}
 	if req.ScalingConfig != nil {
 		m.MaximumConcurrency = 0

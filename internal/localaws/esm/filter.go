@@ -54,18 +54,23 @@ func criteria(patterns []string) *filterCriteria {
 	return fc
 }
 
-// split parts batch into the messages some pattern matches and those none
-// does; without patterns every message is kept. Patterns were validated
-// when the mapping was saved.
-func split(patterns []string, batch []Message) (kept, dropped []Message) {
-	if len(patterns) == 0 {
-		return batch, nil
-	}
+// compile parses patterns, which were validated (patterns) when the
+// mapping was saved.
+func compile(patterns []string) []*filterpolicy.Policy {
 	policies := make([]*filterpolicy.Policy, 0, len(patterns))
 	for _, p := range patterns {
 		if pol, err := filterpolicy.ParseEventPattern(p); err == nil {
 			policies = append(policies, pol)
 		}
+	}
+	return policies
+}
+
+// split parts batch into the messages some filter matches and those none
+// does; without filters every message is kept.
+func split(policies []*filterpolicy.Policy, batch []Message) (kept, dropped []Message) {
+	if len(policies) == 0 {
+		return batch, nil
 	}
 	for _, msg := range batch {
 		doc := filterDocument(msg.Body)

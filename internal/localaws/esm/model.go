@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/edasctl/edasctl/internal/localaws/sns/filterpolicy"
 )
 
 // Mapping states (L9).
@@ -64,15 +66,18 @@ type Permissions interface {
 
 // mapping is one event source mapping as stored.
 type mapping struct {
-	UUID                  string    `json:"uuid"`
-	EventSourceARN        string    `json:"eventSourceArn"`
-	FunctionARN           string    `json:"functionArn"`
-	FunctionName          string    `json:"functionName"`
-	BatchSize             int       `json:"batchSize"`
-	BatchingWindowSeconds int       `json:"batchingWindowSeconds"`
-	MaximumConcurrency    int       `json:"maximumConcurrency,omitempty"`
-	ResponseTypes         []string  `json:"responseTypes,omitempty"`
-	FilterPatterns        []string  `json:"filterPatterns,omitempty"` // FilterCriteria's patterns (filter.go)
+	UUID                  string   `json:"uuid"`
+	EventSourceARN        string   `json:"eventSourceArn"`
+	FunctionARN           string   `json:"functionArn"`
+	FunctionName          string   `json:"functionName"`
+	BatchSize             int      `json:"batchSize"`
+	BatchingWindowSeconds int      `json:"batchingWindowSeconds"`
+	MaximumConcurrency    int      `json:"maximumConcurrency,omitempty"`
+	ResponseTypes         []string `json:"responseTypes,omitempty"`
+	FilterPatterns        []string `json:"filterPatterns,omitempty"` // FilterCriteria's patterns (filter.go)
+	// filters are FilterPatterns parsed, once, when the mapping is saved
+	// or loaded (compile).
+	filters               []*filterpolicy.Policy
 	Enabled               bool      `json:"enabled"`
 	Created               time.Time `json:"created"`
 	LastModified          time.Time `json:"lastModified"`

@@ -157,7 +157,7 @@ func (s *Service) collect(ctx context.Context, m *mapping) (batch []Message, ful
 // listed ones with ReportBatchItemFailures (L6). An invocation error leaves
 // the batch to reappear after the visibility timeout (L7).
 func (s *Service) process(ctx context.Context, m *mapping, batch []Message) {
-	batch, dropped := split(m.FilterPatterns, batch)
+	batch, dropped := split(m.filters, batch)
 	if len(dropped) > 0 {
 		handles := make([]string, len(dropped))
 		for i, msg := range dropped {

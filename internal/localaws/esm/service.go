@@ -72,6 +72,7 @@ func New(env service.Env, opts Options, q Queues, fns Functions, perms Permissio
 			if err := json.Unmarshal(v, &m); err != nil {
 				return fmt.Errorf("load event source mapping: %w", err)
 			}
+			m.filters = compile(m.FilterPatterns)
 			s.mappings[m.UUID] = &m
 			return nil
 		})
