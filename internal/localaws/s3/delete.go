@@ -3,8 +3,6 @@ package s3
 import (
 	"encoding/xml"
 	"net/http"
-
-	"github.com/edasctl/edasctl/internal/localaws/store"
 )
 
 // maxDeleteKeys is the most keys one DeleteObjects request may name
@@ -180,28 +178,6 @@ func (s *Service) deleteObjects(rq *request) error {
 		return err
 	}
 	return writeXML(rq.w, out)
-}
-
-// emitter returns the store step of mutate that hands the events *evs
-// holds (filled by the plan) to OnObjectEvent, or nil without the hook.
-func (s *Service) emitter(evs *[]ObjectEvent) func(*store.Tx) error {
-	if s.opts.OnObjectEvent == nil {
-		return nil
-	}
-	return func(tx *store.Tx) error { return s.emitAll(tx, *evs) }
-}
-
-// shower returns the after step of mutate that reports the events *evs
-// holds as visible, or nil without the hook.
-func (s *Service) shower(evs *[]ObjectEvent) func() {
-	if s.opts.OnObjectVisible == nil {
-		return nil
-	}
-	return func() {
-		for _, ev := range *evs {
-			s.visible(ev)
-		}
-	}
 }
 
 // hasChecksumHeader reports whether h carries a flexible checksum value or

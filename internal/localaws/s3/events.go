@@ -124,6 +124,28 @@ func (s *Service) emitAll(tx *store.Tx, evs []ObjectEvent) error {
 	return nil
 }
 
+// emitter returns the store step of mutate that hands the events *evs
+// holds (filled by the plan) to OnObjectEvent, or nil without the hook.
+func (s *Service) emitter(evs *[]ObjectEvent) func(*store.Tx) error {
+	if s.opts.OnObjectEvent == nil {
+		return nil
+	}
+	return func(tx *store.Tx) error { return s.emitAll(tx, *evs) }
+}
+
+// shower returns the after step of mutate that reports the events *evs
+// holds as visible, or nil without the hook.
+func (s *Service) shower(evs *[]ObjectEvent) func() {
+	if s.opts.OnObjectVisible == nil {
+		return nil
+	}
+	return func() {
+		for _, ev := range *evs {
+			s.visible(ev)
+		}
+	}
+}
+
 // emit calls the OnObjectEvent hook inside tx with ev (built by event).
 func (s *Service) emit(tx *store.Tx, ev ObjectEvent) error {
 	if s.opts.OnObjectEvent == nil || ev.EventName == "" {

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/edasctl/edasctl/internal/localaws/awsproto"
-	"github.com/edasctl/edasctl/internal/localaws/store"
 )
 
 // Size limits (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html,
@@ -259,7 +258,7 @@ func latestKey(v *objectVersion) string {
 // in one store transaction before the index shows it.
 func (s *Service) commitObject(rq *request, b *bucket, v *objectVersion, event string, cond func(*objectVersion) error) error {
 	defer b.lockKey(v.Key).Unlock()
-	var ev *ObjectEvent // set by plan when the OnObjectEvent hook needs one
+	var evs []ObjectEvent // the creation event, when the OnObjectEvent hook needs one
 	plan := func(c *change) error {
 		if cond != nil {
 			if err := cond(b.latest(v.Key)); err != nil {
@@ -274,13 +273,9 @@ func (s *Service) commitObject(rq *request, b *bucket, v *objectVersion, event s
 		v.Modified = s.env.Clock.Now().UTC()
 		c.place(b, v)
 		if s.opts.OnObjectEvent != nil {
-			e := s.event(rq, b, v, event)
-			ev = &e
+			evs = append(evs, s.event(rq, b, v, event))
 		}
 		return nil
 	}
-	if s.opts.OnObjectEvent == nil { // no event: neither hook has anything to do
-		return s.mutate(b, plan, nil, nil)
-	}
-	return s.mutate(b, plan, func(tx *store.Tx) error { return s.emit(tx, *ev) }, func() { s.visible(*ev) })
+	return s.mutate(b, plan, s.emitter(&evs), s.shower(&evs))
 }
