@@ -48,6 +48,22 @@ func sdkPutHeaders(body []byte) http.Header {
 	}
 }
 
+// putRequest is a PutObject of body at path as the SDK sends it (hdr).
+func putRequest(path string, body []byte, hdr http.Header) *http.Request {
+	return &http.Request{Method: http.MethodPut, URL: &url.URL{Path: path}, Host: "127.0.0.1:1", Header: hdr, RemoteAddr: "127.0.0.1:2",
+		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
+}
+
+// serveOK serves r straight into the handler and fails b unless it
+// answers 200.
+func serveOK(b *testing.B, svc *Service, r *http.Request) {
+	w := &discardResponse{h: http.Header{}}
+	svc.ServeHTTP(w, r)
+	if w.status != http.StatusOK {
+		b.Fatalf("status %d", w.status)
+	}
+}
+
 // BenchmarkServePutObject1KiB measures the handler alone, one request at a
 // time: no network, no client, no batching of commits.
 func BenchmarkServePutObject1KiB(b *testing.B) {
@@ -57,14 +73,7 @@ func BenchmarkServePutObject1KiB(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		u := &url.URL{Path: fmt.Sprintf("/bench/objects/%08d", i)}
-		r := &http.Request{Method: http.MethodPut, URL: u, Host: "127.0.0.1:1", Header: hdr, RemoteAddr: "127.0.0.1:2",
-			Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
-		w := &discardResponse{h: http.Header{}}
-		svc.ServeHTTP(w, r)
-		if w.status != http.StatusOK {
-			b.Fatalf("status %d", w.status)
-		}
+		serveOK(b, svc, putRequest(fmt.Sprintf("/bench/objects/%08d", i), body, hdr))
 	}
 }
 
@@ -85,13 +94,8 @@ func BenchmarkServeGetObject1KiB(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		r := &http.Request{Method: http.MethodGet, URL: urls[i%keys], Host: "127.0.0.1:1", Header: hdr,
-			RemoteAddr: "127.0.0.1:2", Body: http.NoBody}
-		w := &discardResponse{h: http.Header{}}
-		svc.ServeHTTP(w, r)
-		if w.status != http.StatusOK {
-			b.Fatalf("status %d", w.status)
-		}
+		serveOK(b, svc, &http.Request{Method: http.MethodGet, URL: urls[i%keys], Host: "127.0.0.1:1", Header: hdr,
+			RemoteAddr: "127.0.0.1:2", Body: http.NoBody})
 	}
 }
 
@@ -121,14 +125,7 @@ func BenchmarkServePutObjectIntoBucketOf(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				u := &url.URL{Path: fmt.Sprintf("/bench/objects/%016x", rng.Uint64())}
-				r := &http.Request{Method: http.MethodPut, URL: u, Host: "127.0.0.1:1", Header: hdr, RemoteAddr: "127.0.0.1:2",
-					Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
-				w := &discardResponse{h: http.Header{}}
-				svc.ServeHTTP(w, r)
-				if w.status != http.StatusOK {
-					b.Fatalf("status %d", w.status)
-				}
+				serveOK(b, svc, putRequest(fmt.Sprintf("/bench/objects/%016x", rng.Uint64()), body, hdr))
 			}
 		})
 	}
@@ -151,11 +148,6 @@ func BenchmarkServeListObjectsV2Delimiter(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		r := &http.Request{Method: http.MethodGet, URL: u, Host: "127.0.0.1:1", Header: hdr, RemoteAddr: "127.0.0.1:2", Body: http.NoBody}
-		w := &discardResponse{h: http.Header{}}
-		svc.ServeHTTP(w, r)
-		if w.status != http.StatusOK {
-			b.Fatalf("status %d", w.status)
-		}
+		serveOK(b, svc, &http.Request{Method: http.MethodGet, URL: u, Host: "127.0.0.1:1", Header: hdr, RemoteAddr: "127.0.0.1:2", Body: http.NoBody})
 	}
 }
