@@ -1,15 +1,9 @@
 package localaws
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,50 +18,23 @@ import (
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
-)
 
-var (
-	testRuntimeOnce sync.Once
-	testRuntimeZip  []byte
-	testRuntimeErr  error
+	"github.com/edasctl/edasctl/internal/localaws/lambda/lambdatest"
 )
 
 // testRuntime zips the Lambda test runtime (lambda/testdata/bootstrap,
-// which prints any event it does not know as "event <json>"), built once.
+// which prints any event it does not know as "event <json>").
 func testRuntime(t *testing.T) []byte {
 	t.Helper()
-	testRuntimeOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "localaws-runtime-")
-		if err != nil {
-			testRuntimeErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		bin := filepath.Join(dir, "bootstrap")
-		cmd := exec.Command("go", "build", "-o", bin, "./lambda/testdata/bootstrap")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			testRuntimeErr = errors.New("build the test runtime: " + err.Error() + "\n" + string(out))
-			return
-		}
-		data, err := os.ReadFile(bin)
-		if err != nil {
-			testRuntimeErr = err
-			return
-		}
-		var buf bytes.Buffer
-		zw := zip.NewWriter(&buf)
-		h := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate}
-		h.SetMode(0o755)
-		w, _ := zw.CreateHeader(h)
-		w.Write(data)
-		testRuntimeErr = zw.Close()
-		testRuntimeZip = buf.Bytes()
-	})
-	if testRuntimeErr != nil {
-		t.Fatal(testRuntimeErr)
+	bin, err := lambdatest.Runtime()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return testRuntimeZip
+	zipped, err := lambdatest.Zip(map[string][]byte{"bootstrap": bin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return zipped
 }
 
 // s3ToLambda is a bucket and a function running the test runtime, set up

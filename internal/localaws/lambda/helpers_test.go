@@ -1,8 +1,6 @@
 package lambda
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,7 +9,6 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/edasctl/edasctl/internal/localaws/clock"
+	"github.com/edasctl/edasctl/internal/localaws/lambda/lambdatest"
 	"github.com/edasctl/edasctl/internal/localaws/service"
 	"github.com/edasctl/edasctl/internal/localaws/store"
 )
@@ -35,21 +33,8 @@ const testRole = "arn:aws:iam::000000000000:role/edas-test"
 var testBootstrap []byte
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "lambda-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	bin := filepath.Join(dir, "bootstrap")
-	cmd := exec.Command("go", "build", "-o", bin, "./testdata/bootstrap")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build test bootstrap: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	testBootstrap, err = os.ReadFile(bin)
-	os.RemoveAll(dir)
-	if err != nil {
+	var err error
+	if testBootstrap, err = lambdatest.Runtime(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -60,24 +45,11 @@ func TestMain(m *testing.M) {
 // "bootstrap" is stored executable.
 func zipOf(t testing.TB, files map[string][]byte) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for name, data := range files {
-		h := &zip.FileHeader{Name: name, Method: zip.Deflate}
-		h.SetMode(0o644)
-		if name == "bootstrap" {
-			h.SetMode(0o755)
-		}
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(data)
-	}
-	if err := zw.Close(); err != nil {
+	data, err := lambdatest.Zip(files)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return data
 }
 
 var (
