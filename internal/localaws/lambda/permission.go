@@ -26,13 +26,12 @@ type permission struct {
 
 // Constraints of AddPermission's members, from the API reference.
 var (
-	statementIDRE   = regexp.MustCompile(`^[a-zA-Z0-9-_.]{1,100}$`)
-	actionRE        = regexp.MustCompile(`^(lambda:[*]|lambda:[a-zA-Z]+|[*])$`)
-	principalRE     = regexp.MustCompile(`^[^\s]+$`)
-	sourceARNRE     = regexp.MustCompile(`^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$`)
-	sourceAccountRE = regexp.MustCompile(`^\d{12}$`)
-	orgIDRE         = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
-	accountIDRE     = regexp.MustCompile(`^\d{12}$`)
+	statementIDRE = regexp.MustCompile(`^[a-zA-Z0-9-_.]{1,100}$`)
+	actionRE      = regexp.MustCompile(`^(lambda:[*]|lambda:[a-zA-Z]+|[*])$`)
+	principalRE   = regexp.MustCompile(`^[^\s]+$`)
+	sourceARNRE   = regexp.MustCompile(`^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$`)
+	orgIDRE       = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	accountIDRE   = regexp.MustCompile(`^\d{12}$`)
 )
 
 // maxPolicySize is the quota on a function's resource-based policy: 20 KB
@@ -50,7 +49,7 @@ func (p *permission) validate() error {
 		return validationError(p.Principal, "principal", `Member must satisfy regular expression pattern: [^\s]+`)
 	case p.SourceArn != "" && !sourceARNRE.MatchString(p.SourceArn):
 		return validationError(p.SourceArn, "sourceArn", `Member must satisfy regular expression pattern: arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)`)
-	case p.SourceAccount != "" && !sourceAccountRE.MatchString(p.SourceAccount):
+	case p.SourceAccount != "" && !accountIDRE.MatchString(p.SourceAccount):
 		return validationError(p.SourceAccount, "sourceAccount", `Member must satisfy regular expression pattern: \d{12}`)
 	case p.PrincipalOrgID != "" && !orgIDRE.MatchString(p.PrincipalOrgID):
 		return validationError(p.PrincipalOrgID, "principalOrgID", `Member must satisfy regular expression pattern: ^o-[a-z0-9]{10,32}$`)
