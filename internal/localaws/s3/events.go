@@ -49,14 +49,15 @@ type ObjectEvent struct {
 	SourceIP  string
 	RequestID string
 	// Notification is the bucket's notification configuration when the
-	// object was created (empty when there is none), so the hook never has
+	// change was planned (empty when there is none), so the hook never has
 	// to lock the bucket inside the store transaction.
 	Notification NotificationConfiguration
 }
 
-// objectCreated builds the event for v, which rq created in bucket b (or,
-// for removalEvent, which stands for what rq removed).
-func (s *Service) objectCreated(rq *request, b *bucket, v *objectVersion, name string) ObjectEvent {
+// objectEvent builds the event named name for v, which rq created in bucket
+// b (or, for a removal, a version that stands for what rq removed: no size,
+// no ETag).
+func (s *Service) objectEvent(rq *request, b *bucket, v *objectVersion, name string) ObjectEvent {
 	ev := ObjectEvent{
 		EventName: name, Time: v.Modified, Region: b.region, Bucket: b.name, Key: v.Key, Size: v.Size,
 		ETag: strings.Trim(v.ETag, `"`), Sequencer: fmt.Sprintf("%016X", v.Seq), RequestID: rq.id,
@@ -79,7 +80,7 @@ func (s *Service) event(rq *request, b *bucket, v *objectVersion, name string) O
 	if s.opts.OnObjectEvent == nil {
 		return ObjectEvent{}
 	}
-	ev := s.objectCreated(rq, b, v, name)
+	ev := s.objectEvent(rq, b, v, name)
 	ev.Notification = b.notification()
 	return ev
 }
@@ -108,10 +109,7 @@ func (s *Service) removalEvent(rq *request, b *bucket, key string, d deleted) (O
 	if s.opts.OnObjectEvent == nil || d.event == "" {
 		return ObjectEvent{}, false
 	}
-	ev := s.objectCreated(rq, b, &objectVersion{Key: key, VersionID: d.versionID, Seq: d.seq, Modified: s.env.Clock.Now().UTC()}, d.event)
-	ev.Size, ev.ETag = 0, ""
-	ev.Notification = b.notification()
-	return ev, true
+	return s.event(rq, b, &objectVersion{Key: key, VersionID: d.versionID, Seq: d.seq, Modified: s.env.Clock.Now().UTC()}, d.event), true
 }
 
 // emitAll calls the OnObjectEvent hook inside tx with each of evs.
