@@ -35,9 +35,7 @@ type EnvelopeInput struct {
 // The Signature has the size and encoding of a real one but is not
 // verifiable: the local AWS has no SNS signing key.
 func Envelope(in EnvelopeInput) string {
-	region := regionOf(in.TopicARN)
-	host := "https://sns." + region + ".amazonaws.com"
-	ts := in.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z")
+	ts := in.timestamp()
 	w := newEnvelopeWriter(len(in.Message) + len(in.Message)/8 + 1024)
 	w.field("Type", "Notification")
 	w.field("MessageId", in.MessageID)
@@ -49,13 +47,74 @@ func Envelope(in EnvelopeInput) string {
 	w.field("Timestamp", ts)
 	w.field("SignatureVersion", "1")
 	w.field("Signature", signature(in, ts))
-	w.field("SigningCertURL", host+"/SimpleNotificationService-0000000000000000000000000000000000.pem")
-	w.field("UnsubscribeURL", host+"/?Action=Unsubscribe&SubscriptionArn="+in.SubscriptionARN)
+	w.field("SigningCertURL", in.signingCertURL())
+	w.field("UnsubscribeURL", in.unsubscribeURL())
 	if len(in.Attributes) > 0 {
 		w.key("MessageAttributes")
 		envelopeAttributes(w, in.Attributes)
 	}
 	return w.close()
+}
+
+func (in EnvelopeInput) timestamp() string {
+	return in.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+func (in EnvelopeInput) host() string {
+	return "https://sns." + regionOf(in.TopicARN) + ".amazonaws.com"
+}
+
+func (in EnvelopeInput) signingCertURL() string {
+	return in.host() + "/SimpleNotificationService-0000000000000000000000000000000000.pem"
+}
+
+func (in EnvelopeInput) unsubscribeURL() string {
+	return in.host() + "/?Action=Unsubscribe&SubscriptionArn=" + in.SubscriptionARN
+}
+
+// LambdaEvent returns the event a function subscribed to the topic receives
+// for the notification in (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html):
+// one record with EventSource aws:sns, the subscription's ARN, and under
+// "Sns" the envelope's fields, with the URLs spelled "SigningCertUrl" and
+// "UnsubscribeUrl", Subject null when there is none and MessageAttributes
+// always present.
+func LambdaEvent(in EnvelopeInput) []byte {
+	type attribute struct{ Type, Value string }
+	type notification struct {
+		Type              string
+		MessageID         string `json:"MessageId"`
+		TopicArn          string
+		Subject           *string
+		Message           string
+		Timestamp         string
+		SignatureVersion  string
+		Signature         string
+		SigningCertURL    string `json:"SigningCertUrl"`
+		UnsubscribeURL    string `json:"UnsubscribeUrl"`
+		MessageAttributes map[string]attribute
+	}
+	type record struct {
+		EventSource          string
+		EventVersion         string
+		EventSubscriptionArn string
+		Sns                  notification
+	}
+	ts := in.timestamp()
+	n := notification{Type: "Notification", MessageID: in.MessageID, TopicArn: in.TopicARN, Message: in.Message,
+		Timestamp: ts, SignatureVersion: "1", Signature: signature(in, ts), SigningCertURL: in.signingCertURL(),
+		UnsubscribeURL: in.unsubscribeURL(), MessageAttributes: map[string]attribute{}}
+	if in.Subject != "" {
+		n.Subject = &in.Subject
+	}
+	for name, a := range in.Attributes {
+		v := a.StringValue
+		if strings.HasPrefix(a.DataType, "Binary") {
+			v = base64.StdEncoding.EncodeToString(a.BinaryValue)
+		}
+		n.MessageAttributes[name] = attribute{a.DataType, v}
+	}
+	data, _ := json.Marshal(struct{ Records []record }{[]record{{"aws:sns", "1.0", in.SubscriptionARN, n}}})
+	return data // strings, maps of strings: it always encodes
 }
 
 // An envelopeWriter writes an envelope's fields into one buffer, each
