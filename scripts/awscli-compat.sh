@@ -71,7 +71,11 @@ run_suite() { # run_suite LABEL AWS-BINARY
   local nq nqarn
   nq=$("${a[@]}" sqs create-queue --queue-name "compat-$sfx-events" --query QueueUrl --output text 2>/dev/null || true)
   nqarn="arn:aws:sqs:us-east-1:000000000000:compat-$sfx-events"
-  check "$label sqs set-queue-attributes (let S3 send)" "${a[@]}" sqs set-queue-attributes --queue-url "$nq" --attributes "{\"Policy\":\"{\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":{\\\"Service\\\":\\\"s3.amazonaws.com\\\"},\\\"Action\\\":\\\"sqs:SendMessage\\\",\\\"Resource\\\":\\\"$nqarn\\\"}]}\"}"
+  # The policy is a JSON string inside the attributes' JSON: written as a file.
+  cat >"$work/queue-attrs.json" <<JSON
+{"Policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"s3.amazonaws.com\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"$nqarn\"}]}"}
+JSON
+  check "$label sqs set-queue-attributes (let S3 send)" "${a[@]}" sqs set-queue-attributes --queue-url "$nq" --attributes "file://$work/queue-attrs.json"
   check "$label s3 mb for events" "${a[@]}" s3 mb "s3://compat-$sfx-ev"
   check "$label s3api put-bucket-notification-configuration to a queue" "${a[@]}" s3api put-bucket-notification-configuration --bucket "compat-$sfx-ev" --notification-configuration "{\"QueueConfigurations\":[{\"QueueArn\":\"$nqarn\",\"Events\":[\"s3:ObjectRemoved:*\"]}]}"
   check "$label s3 cp for a delete event" "${a[@]}" s3 cp "$work/tree/a.txt" "s3://compat-$sfx-ev/gone.txt"
