@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/edasctl/edasctl/internal/localaws/lambda/lambdatest"
@@ -186,51 +187,75 @@ func TestNotificationsToAFunctionStopWhenItsPermissionIsRemoved(t *testing.T) {
 	}
 }
 
-func TestAFailedAsynchronousInvocationLandsInTheFunctionsDeadLetterQueue(t *testing.T) {
-	_, srv := newTestServer(t)
-	cfg := awsConfig(srv)
-	ctx := context.Background()
-	sqsc := sqs.NewFromConfig(cfg)
-	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("on-upload-dlq")})
+// queue creates a queue named name and returns its URL and ARN.
+func (x *s3ToLambda) queue(t *testing.T, name string) (url, arn string) {
+	t.Helper()
+	q, err := sqs.NewFromConfig(x.cfg).CreateQueue(context.Background(), &sqs.CreateQueueInput{QueueName: aws.String(name)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dlq := "arn:aws:sqs:us-east-1:000000000000:on-upload-dlq"
-	x := newS3ToLambda(t, cfg)
-	iamc := iam.NewFromConfig(cfg)
-	fns := x.fns
+	return aws.ToString(q.QueueUrl), "arn:aws:sqs:us-east-1:000000000000:" + name
+}
+
+// letRoleSend lets the function's role send messages to the queue arn.
+func (x *s3ToLambda) letRoleSend(t *testing.T, arn string) {
+	t.Helper()
+	if _, err := iam.NewFromConfig(x.cfg).PutRolePolicy(context.Background(), &iam.PutRolePolicyInput{RoleName: aws.String("on-upload"),
+		PolicyName:     aws.String("send"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"` + arn + `"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// invokeEvent invokes the function asynchronously with payload.
+func (x *s3ToLambda) invokeEvent(t *testing.T, payload string) {
+	t.Helper()
+	if _, err := x.fns.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(x.fnARN),
+		InvocationType: lambdatypes.InvocationTypeEvent, Payload: []byte(payload)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// receiveOne long-polls the queue at url for its one message.
+func (x *s3ToLambda) receiveOne(t *testing.T, url, what string) sqstypes.Message {
+	t.Helper()
+	out, err := sqs.NewFromConfig(x.cfg).ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url),
+		WaitTimeSeconds: 10, MessageAttributeNames: []string{"All"}})
+	if err != nil || len(out.Messages) != 1 {
+		t.Fatalf("%s: %+v, %v; want one message", what, out, err)
+	}
+	return out.Messages[0]
+}
+
+func TestAFailedAsynchronousInvocationLandsInTheFunctionsDeadLetterQueue(t *testing.T) {
+	_, srv := newTestServer(t)
+	ctx := context.Background()
+	x := newS3ToLambda(t, awsConfig(srv))
+	url, dlq := x.queue(t, "on-upload-dlq")
+	setDLQ := func() error {
+		_, err := x.fns.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(x.fnARN),
+			DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(dlq)}})
+		return err
+	}
 	// Without the permission to send to the queue, the configuration is refused.
-	_, err = fns.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(x.fnARN),
-		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(dlq)}})
 	var bad *lambdatypes.InvalidParameterValueException
-	if !errors.As(err, &bad) {
+	if err := setDLQ(); !errors.As(err, &bad) {
 		t.Fatalf("a dead-letter queue the role may not send to: %v, want InvalidParameterValueException", err)
 	}
-	if _, err := iamc.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("on-upload"), PolicyName: aws.String("dlq"),
-		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"` + dlq + `"}]}`)}); err != nil {
+	x.letRoleSend(t, dlq)
+	if err := setDLQ(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fns.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(x.fnARN),
-		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(dlq)}}); err != nil {
+	if err := lambda.NewFunctionUpdatedV2Waiter(x.fns).Wait(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(x.fnARN)}, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if err := lambda.NewFunctionUpdatedV2Waiter(fns).Wait(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(x.fnARN)}, 10*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fns.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String(x.fnARN),
+	if _, err := x.fns.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String(x.fnARN),
 		MaximumRetryAttempts: aws.Int32(0)}); err != nil {
 		t.Fatal(err)
 	}
 	payload := `{"op":"fail","msg":"boom"}`
-	_, err = fns.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(x.fnARN), InvocationType: lambdatypes.InvocationTypeEvent, Payload: []byte(payload)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 10, MessageAttributeNames: []string{"All"}})
-	if err != nil || len(out.Messages) != 1 {
-		t.Fatalf("dead-letter queue: %+v, %v; want the event", out, err)
-	}
-	m := out.Messages[0]
+	x.invokeEvent(t, payload)
+	m := x.receiveOne(t, url, "dead-letter queue")
 	attr := func(name string) string { return aws.ToString(m.MessageAttributes[name].StringValue) }
 	if aws.ToString(m.Body) != payload || attr("ErrorCode") != "200" || attr("ErrorMessage") != "boom" ||
 		attr("RequestID") == "" {
@@ -240,32 +265,15 @@ func TestAFailedAsynchronousInvocationLandsInTheFunctionsDeadLetterQueue(t *test
 
 func TestASuccessfulAsynchronousInvocationSendsItsRecordToTheOnSuccessQueue(t *testing.T) {
 	_, srv := newTestServer(t)
-	cfg := awsConfig(srv)
-	ctx := context.Background()
-	sqsc := sqs.NewFromConfig(cfg)
-	q, err := sqsc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("on-upload-ok")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dest := "arn:aws:sqs:us-east-1:000000000000:on-upload-ok"
-	x := newS3ToLambda(t, cfg)
-	if _, err := iam.NewFromConfig(cfg).PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("on-upload"), PolicyName: aws.String("ok"),
-		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"` + dest + `"}]}`)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := x.fns.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String(x.fnARN),
+	x := newS3ToLambda(t, awsConfig(srv))
+	url, dest := x.queue(t, "on-upload-ok")
+	x.letRoleSend(t, dest)
+	if _, err := x.fns.PutFunctionEventInvokeConfig(context.Background(), &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String(x.fnARN),
 		DestinationConfig: &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(dest)}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := x.fns.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(x.fnARN), InvocationType: lambdatypes.InvocationTypeEvent,
-		Payload: []byte(`{"op":"echo","hello":"world"}`)}); err != nil {
-		t.Fatal(err)
-	}
-	out, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 10})
-	if err != nil || len(out.Messages) != 1 {
-		t.Fatalf("OnSuccess queue: %+v, %v; want the record", out, err)
-	}
-	body := aws.ToString(out.Messages[0].Body)
+	x.invokeEvent(t, `{"op":"echo","hello":"world"}`)
+	body := aws.ToString(x.receiveOne(t, url, "OnSuccess queue").Body)
 	for _, want := range []string{`"condition":"Success"`, `"requestPayload":{"op":"echo","hello":"world"}`, `"responsePayload":{"op":"echo","hello":"world"}`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("record %s lacks %s", body, want)
